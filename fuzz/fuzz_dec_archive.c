@@ -1,0 +1,57 @@
+/*
+ * fuzz_dec_archive - dec_archive_walk is total on any bytes: damaged and
+ * encrypted archives, bombs (stopped by the limits) and non-archives.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dec_archive.h"
+#include "pm_arena.h"
+#include "pm_limits.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+struct fa_ctx {
+	unsigned entries;
+	volatile unsigned sum;
+};
+
+/* fa_entry - touch every byte of an entry and its name */
+static pm_status
+fa_entry(void *arg, const char *name, const unsigned char *p, size_t n)
+{
+	struct fa_ctx *c = arg;
+	size_t i;
+
+	c->entries++;
+	for (i = 0; name != NULL && name[i] != '\0'; i++)
+		c->sum += (unsigned char)name[i];
+	for (i = 0; i < n; i++)
+		c->sum += p[i];
+	return PM_OK;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct dec_archive_res res = { 0 };
+	struct fa_ctx ctx = { 0, 0 };
+	struct pm_limits lim;
+	struct pm_arena *a = NULL;
+	pm_status st;
+
+	pm_limits_default(&lim);
+	a = pm_arena_new(256u << 20);
+	if (a == NULL)
+		return 0;
+	(void)dec_archive_sniff(data, size);
+	st = dec_archive_walk(a, data, size, &lim, fa_entry, &ctx, &res);
+	if (st != PM_OK && st != PM_ELIMIT && st != PM_ENOMEM)
+		__builtin_trap();
+	if (st == PM_ELIMIT && res.limit == NULL)
+		__builtin_trap();	/* a limit must be named */
+	if (ctx.entries > lim.max_archive_entries)
+		__builtin_trap();
+	pm_arena_free(a);
+	return 0;
+}

@@ -1,0 +1,266 @@
+/*
+ * dec_b64 - tolerant, fast base64 decoder.
+ *
+ * Three paths, all producing the same bytes:
+ *  - an AVX2 block path (32 input characters -> 24 bytes), chosen at run
+ *    time with __builtin_cpu_supports; it stops at the first block that
+ *    holds anything outside the alphabet (a line end, padding, junk);
+ *  - a scalar quad path: four 32-bit table lookups per 4 characters,
+ *    one OR to detect a character outside the alphabet (bit 31);
+ *  - a slow path, one character at a time, that handles white space,
+ *    junk, padding and quads split by a line end. As soon as it has
+ *    completed a quad it hands back to the fast paths.
+ *
+ * Output never runs ahead of input: after c input characters at most
+ * 3c/4 bytes were produced, so a block store of 32 bytes at out + o is
+ * done only when at least 48 input characters are left, which keeps it
+ * inside dec_b64_bound(n). For the same reason in == out (in-place
+ * decoding) is safe: every store lands on input already read.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "dec_b64.h"
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define DEC_B64_HAVE_AVX2	1
+#else
+#define DEC_B64_HAVE_AVX2	0
+#endif
+
+#define DEC_B64_BAD	0x80000000u
+
+/* the alphabet, in sextet order */
+static const char dec_b64_alpha[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* lookup tables: the sextet pre-shifted to its place in a 24-bit
+ * big-endian group, DEC_B64_BAD outside the alphabet */
+static uint32_t dec_b64_d0[256], dec_b64_d1[256], dec_b64_d2[256],
+    dec_b64_d3[256];
+static unsigned char dec_b64_sx[256];	/* sextet, or 0x80 bad */
+
+#if DEC_B64_HAVE_AVX2
+static int dec_b64_use_avx2;
+static int dec_b64_has_avx2;
+#endif
+
+/* dec_b64_init - fill the tables once, before main (constructor) */
+__attribute__((constructor)) static void
+dec_b64_init(void)
+{
+	unsigned c, v;
+
+	for (c = 0; c < 256; c++) {
+		dec_b64_d0[c] = dec_b64_d1[c] = DEC_B64_BAD;
+		dec_b64_d2[c] = dec_b64_d3[c] = DEC_B64_BAD;
+		dec_b64_sx[c] = 0x80;
+	}
+	for (v = 0; v < 64; v++) {
+		c = (unsigned char)dec_b64_alpha[v];
+		dec_b64_d0[c] = v << 18;
+		dec_b64_d1[c] = v << 12;
+		dec_b64_d2[c] = v << 6;
+		dec_b64_d3[c] = v;
+		dec_b64_sx[c] = (unsigned char)v;
+	}
+#if DEC_B64_HAVE_AVX2
+	__builtin_cpu_init();
+	dec_b64_has_avx2 = __builtin_cpu_supports("avx2") != 0;
+	dec_b64_use_avx2 = dec_b64_has_avx2;
+#endif
+}
+
+/* dec_b64_simd - switch the SIMD path on or off; returns the old state */
+int
+dec_b64_simd(int on)
+{
+#if DEC_B64_HAVE_AVX2
+	int old = dec_b64_use_avx2;
+
+	dec_b64_use_avx2 = on && dec_b64_has_avx2;
+	return old;
+#else
+	(void)on;
+	return 0;
+#endif
+}
+
+/* dec_b64_bound - output bytes needed for n input bytes */
+size_t
+dec_b64_bound(size_t n)
+{
+	return n / 4 * 3 + 3;
+}
+
+#if DEC_B64_HAVE_AVX2
+/* dec_b64_avx2 - decode 32-character blocks while they are all in the
+ * alphabet and at least 48 characters are left; returns characters used
+ * (a multiple of 32); the output is 3/4 of that */
+__attribute__((target("avx2"))) static size_t
+dec_b64_avx2(const unsigned char *in, size_t n, unsigned char *out)
+{
+	const __m256i lut_lo = _mm256_setr_epi8(
+	    0x15, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11,
+	    0x11, 0x11, 0x13, 0x1A, 0x1B, 0x1B, 0x1B, 0x1A,
+	    0x15, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11,
+	    0x11, 0x11, 0x13, 0x1A, 0x1B, 0x1B, 0x1B, 0x1A);
+	const __m256i lut_hi = _mm256_setr_epi8(
+	    0x10, 0x10, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08,
+	    0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10,
+	    0x10, 0x10, 0x01, 0x02, 0x04, 0x08, 0x04, 0x08,
+	    0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10, 0x10);
+	const __m256i lut_roll = _mm256_setr_epi8(
+	    0, 16, 19, 4, -65, -65, -71, -71, 0, 0, 0, 0, 0, 0, 0, 0,
+	    0, 16, 19, 4, -65, -65, -71, -71, 0, 0, 0, 0, 0, 0, 0, 0);
+	const __m256i m2f = _mm256_set1_epi8(0x2f);
+	const __m256i pack = _mm256_setr_epi8(
+	    2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1,
+	    2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1);
+	const __m256i perm = _mm256_setr_epi32(0, 1, 2, 4, 5, 6, 7, 7);
+	size_t i = 0;
+
+	while (n - i >= 48) {
+		__m256i s = _mm256_loadu_si256((const __m256i *)(in + i));
+		__m256i hn = _mm256_and_si256(_mm256_srli_epi32(s, 4), m2f);
+		__m256i lo = _mm256_shuffle_epi8(lut_lo,
+		    _mm256_and_si256(s, m2f));
+		__m256i hi = _mm256_shuffle_epi8(lut_hi, hn);
+		__m256i e2f = _mm256_cmpeq_epi8(s, m2f);
+		__m256i roll = _mm256_shuffle_epi8(lut_roll,
+		    _mm256_add_epi8(e2f, hn));
+
+		if (!_mm256_testz_si256(lo, hi))
+			break;
+		s = _mm256_add_epi8(s, roll);
+		s = _mm256_maddubs_epi16(s, _mm256_set1_epi32(0x01400140));
+		s = _mm256_madd_epi16(s, _mm256_set1_epi32(0x00011000));
+		s = _mm256_shuffle_epi8(s, pack);
+		s = _mm256_permutevar8x32_epi32(s, perm);
+		_mm256_storeu_si256((__m256i *)(out + i / 4 * 3), s);
+		i += 32;
+	}
+	return i;
+}
+#endif
+
+/* dec_b64_quads - scalar fast path: whole quads in the alphabet;
+ * returns characters used (a multiple of 4) */
+static size_t
+dec_b64_quads(const unsigned char *in, size_t n, unsigned char *out)
+{
+	size_t i = 0;
+	uint32_t x;
+
+	while (n - i >= 4) {
+		x = dec_b64_d0[in[i]] | dec_b64_d1[in[i + 1]] |
+		    dec_b64_d2[in[i + 2]] | dec_b64_d3[in[i + 3]];
+		if (x & DEC_B64_BAD)
+			break;
+		out[0] = (unsigned char)(x >> 16);
+		out[1] = (unsigned char)(x >> 8);
+		out[2] = (unsigned char)x;
+		out += 3;
+		i += 4;
+	}
+	return i;
+}
+
+/* dec_b64_fast - the fast paths from in, at a quad boundary; returns
+ * characters used, output is 3/4 of that */
+static size_t
+dec_b64_fast(const unsigned char *in, size_t n, unsigned char *out)
+{
+	size_t i = 0, k;
+
+	for (;;) {
+#if DEC_B64_HAVE_AVX2
+		if (dec_b64_use_avx2 && n - i >= 48)
+			i += dec_b64_avx2(in + i, n - i, out + i / 4 * 3);
+#endif
+		k = dec_b64_quads(in + i, n - i, out + i / 4 * 3);
+		i += k;
+		if (k < 64 || n - i < 48)
+			return i;
+	}
+}
+
+/* dec_b64_is_space - white space that RFC 2045 lines may carry */
+static int
+dec_b64_is_space(unsigned char c)
+{
+	return c == '\r' || c == '\n' || c == ' ' || c == '\t' ||
+	    c == '\f' || c == '\v';
+}
+
+/* dec_b64_flush - emit the bytes of a partial quad (cnt sextets) */
+static size_t
+dec_b64_flush(uint32_t acc, unsigned cnt, unsigned char *out)
+{
+	if (cnt == 2) {
+		out[0] = (unsigned char)(acc >> 4);
+		return 1;
+	}
+	if (cnt == 3) {
+		out[0] = (unsigned char)(acc >> 10);
+		out[1] = (unsigned char)(acc >> 2);
+		return 2;
+	}
+	return 0;
+}
+
+/* dec_b64 - decode n characters of base64 into out */
+size_t
+dec_b64(const unsigned char *in, size_t n, unsigned char *out,
+    unsigned *defects)
+{
+	size_t i = 0, o = 0, k;
+	uint32_t acc = 0;
+	unsigned cnt = 0, pad = 0, def = 0;
+	unsigned char c, v;
+
+	while (i < n) {
+		if (cnt == 0 && pad == 0) {
+			k = dec_b64_fast(in + i, n - i, out + o);
+			i += k;
+			o += k / 4 * 3;
+			if (i >= n)
+				break;
+		}
+		c = in[i++];
+		v = dec_b64_sx[c];
+		if (v < 64) {
+			if (pad > 0)
+				def |= DEC_B64_BAD_PADDING;
+			pad = 0;
+			acc = acc << 6 | v;
+			if (++cnt == 4) {
+				out[o++] = (unsigned char)(acc >> 16);
+				out[o++] = (unsigned char)(acc >> 8);
+				out[o++] = (unsigned char)acc;
+				cnt = 0;
+				acc = 0;
+			}
+		} else if (c == '=') {
+			if (cnt >= 2) {
+				o += dec_b64_flush(acc, cnt, out + o);
+				pad = 4 - cnt - 1;
+			} else if (pad > 0) {
+				pad--;
+			} else {
+				def |= DEC_B64_BAD_PADDING;
+			}
+			cnt = 0;
+			acc = 0;
+		} else if (!dec_b64_is_space(c)) {
+			def |= DEC_B64_JUNK;
+		}
+	}
+	if (cnt > 0 || pad > 0)
+		def |= DEC_B64_BAD_PADDING;
+	o += dec_b64_flush(acc, cnt, out + o);
+	if (defects != NULL)
+		*defects = def;
+	return o;
+}

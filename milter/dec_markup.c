@@ -1,0 +1,439 @@
+/*
+ * dec_markup - text of HTML and XML: tags out, references decoded.
+ *
+ * One forward pass. Choices:
+ *  - A tag is "<" followed by a letter, "/", "!" or "?", up to the next
+ *    ">" (quotes in attributes are not honoured: an attribute's text may
+ *    leak into the output, which is harmless). Anything else after "<"
+ *    is text ("a < b").
+ *  - Block-level elements become one space, all others nothing. The
+ *    local name (after the last ':') is compared, case-insensitively,
+ *    so w:p, a:p, text:p and p are all paragraphs. Block names:
+ *    HTML p br div td th tr li ul ol dl dt dd table thead tbody tfoot
+ *    caption h1-h6 hr pre blockquote section article header footer nav
+ *    aside address center form fieldset legend title body head html
+ *    option select textarea button; XML (office) tab tc cr cell row c v
+ *    si sheet h line-break table-cell table-row covered-table-cell; and
+ *    "s" (ODF text:s, a space) only with a prefix, since HTML's <s> is
+ *    inline strike-through. Runs and text nodes (w:r, w:t, a:r, a:t,
+ *    <r>/<t> in sharedStrings, span, b, i, font, a, ...) are inline,
+ *    so a number split over runs is contiguous, as Word shows it.
+ *  - Comments <!-- --> and processing instructions <? ?> are removed;
+ *    <![CDATA[ ]]> content is kept as text, undecoded.
+ *  - <script> and <style> content is removed up to its end tag.
+ *  - Unterminated constructs (a "<" with no ">", a comment, CDATA or
+ *    script with no end) are text: the "<" is copied and the scan goes
+ *    on right after it, so nothing after them is hidden from the
+ *    detector.
+ *  - Character references: &#NNN; and &#xHHH; (x or X, the ';' is
+ *    optional, as in browsers); 128-159 map through windows-1252 as in
+ *    browsers; 0, surrogates and values past U+10FFFF give U+FFFD. A
+ *    table of named references (those that matter for digits and
+ *    separators, plus the common ones); an unknown name stays literal.
+ * Output is never longer than the input: a block tag is at least 3
+ * bytes and gives 1, a reference is never shorter than its UTF-8. The
+ * write position never passes the read position, so in == out works.
+ * Linear time: a search that found nothing is remembered, so a run of
+ * "<" with no ">" does not rescan the rest of the input each time.
+ */
+#include <stdint.h>
+#include <string.h>
+#include <strings.h>
+
+#include "dec_markup.h"
+
+#define MK_NONE	SIZE_MAX
+
+struct dec_markup_st {
+	const unsigned char *in;
+	unsigned char *out;
+	size_t n, i, o;
+	size_t no_gt;		/* no '>' at or after this position */
+	size_t no_comment;	/* no "-->" at or after */
+	size_t no_cdata;	/* no "]]>" at or after */
+	size_t no_script;	/* no "</script" at or after */
+	size_t no_style;	/* no "</style" at or after */
+};
+
+struct dec_markup_ent {
+	const char *name;
+	const char *utf8;
+	int legacy;		/* also recognised without ';' */
+};
+
+static const struct dec_markup_ent dec_markup_ents[] = {
+	{ "nbsp", "\xc2\xa0", 1 }, { "amp", "&", 1 }, { "lt", "<", 1 },
+	{ "gt", ">", 1 }, { "quot", "\"", 1 }, { "AMP", "&", 1 },
+	{ "LT", "<", 1 }, { "GT", ">", 1 }, { "QUOT", "\"", 1 },
+	{ "apos", "'", 0 }, { "NonBreakingSpace", "\xc2\xa0", 0 },
+	{ "thinsp", "\xe2\x80\x89", 0 }, { "ThinSpace", "\xe2\x80\x89", 0 },
+	{ "ensp", "\xe2\x80\x82", 0 }, { "emsp", "\xe2\x80\x83", 0 },
+	{ "emsp13", "\xe2\x80\x84", 0 }, { "emsp14", "\xe2\x80\x85", 0 },
+	{ "numsp", "\xe2\x80\x87", 0 }, { "puncsp", "\xe2\x80\x88", 0 },
+	{ "hairsp", "\xe2\x80\x8a", 0 }, { "VeryThinSpace", "\xe2\x80\x8a", 0 },
+	{ "MediumSpace", "\xe2\x81\x9f", 0 },
+	{ "ZeroWidthSpace", "\xe2\x80\x8b", 0 },
+	{ "NegativeVeryThinSpace", "\xe2\x80\x8b", 0 },
+	{ "NegativeThinSpace", "\xe2\x80\x8b", 0 },
+	{ "NegativeMediumSpace", "\xe2\x80\x8b", 0 },
+	{ "NegativeThickSpace", "\xe2\x80\x8b", 0 },
+	{ "zwnj", "\xe2\x80\x8c", 0 }, { "zwj", "\xe2\x80\x8d", 0 },
+	{ "lrm", "\xe2\x80\x8e", 0 }, { "rlm", "\xe2\x80\x8f", 0 },
+	{ "NoBreak", "\xe2\x81\xa0", 0 }, { "shy", "\xc2\xad", 0 },
+	{ "ndash", "\xe2\x80\x93", 0 }, { "mdash", "\xe2\x80\x94", 0 },
+	{ "minus", "\xe2\x88\x92", 0 }, { "hyphen", "\xe2\x80\x90", 0 },
+	{ "dash", "\xe2\x80\x90", 0 }, { "horbar", "\xe2\x80\x95", 0 },
+	{ "period", ".", 0 }, { "comma", ",", 0 }, { "colon", ":", 0 },
+	{ "semi", ";", 0 }, { "sol", "/", 0 }, { "bsol", "\\", 0 },
+	{ "lowbar", "_", 0 }, { "verbar", "|", 0 }, { "vert", "|", 0 },
+	{ "plus", "+", 0 }, { "equals", "=", 0 }, { "num", "#", 0 },
+	{ "ast", "*", 0 }, { "lpar", "(", 0 }, { "rpar", ")", 0 },
+	{ "lsqb", "[", 0 }, { "rsqb", "]", 0 }, { "dollar", "$", 0 },
+	{ "percnt", "%", 0 }, { "excl", "!", 0 }, { "quest", "?", 0 },
+	{ "commat", "@", 0 }, { "Tab", "\t", 0 }, { "NewLine", "\n", 0 },
+	{ "middot", "\xc2\xb7", 0 }, { "bull", "\xe2\x80\xa2", 0 },
+	{ "hellip", "\xe2\x80\xa6", 0 }, { "euro", "\xe2\x82\xac", 0 },
+	{ "pound", "\xc2\xa3", 0 }, { "copy", "\xc2\xa9", 0 },
+	{ "reg", "\xc2\xae", 0 }, { "deg", "\xc2\xb0", 0 },
+	{ "lsquo", "\xe2\x80\x98", 0 }, { "rsquo", "\xe2\x80\x99", 0 },
+	{ "ldquo", "\xe2\x80\x9c", 0 }, { "rdquo", "\xe2\x80\x9d", 0 },
+};
+
+/* windows-1252 0x80-0x9f, as browsers read &#128; .. &#159; */
+static const uint16_t dec_markup_cp1252[32] = {
+	0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+	0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD,
+	0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178,
+};
+
+static const char *const dec_markup_blocks[] = {
+	"p", "br", "div", "td", "th", "tr", "li", "ul", "ol", "dl", "dt",
+	"dd", "table", "thead", "tbody", "tfoot", "caption", "h1", "h2",
+	"h3", "h4", "h5", "h6", "hr", "pre", "blockquote", "section",
+	"article", "header", "footer", "nav", "aside", "address", "center",
+	"form", "fieldset", "legend", "title", "body", "head", "html",
+	"option", "select", "textarea", "button",
+	"tab", "tc", "cr", "cell", "row", "c", "v", "si", "sheet", "h",
+	"line-break", "table-cell", "table-row", "covered-table-cell",
+};
+
+/* dec_markup_is_name - a character of a tag name */
+static int
+dec_markup_is_name(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == ':' || c == '-' || c == '_' ||
+	    c == '.';
+}
+
+/* dec_markup_is_alpha - an ASCII letter */
+static int
+dec_markup_is_alpha(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* dec_markup_find - first occurrence of s (len l) at or after from, or
+ * MK_NONE; *none remembers the start of a failed search */
+static size_t
+dec_markup_find(const struct dec_markup_st *m, const char *s, size_t l,
+    size_t from, size_t *none)
+{
+	const unsigned char *p = NULL;
+
+	if (*none != MK_NONE && from >= *none)
+		return MK_NONE;
+	if (from < m->n)
+		p = memmem(m->in + from, m->n - from, s, l);
+	if (p == NULL) {
+		*none = from;
+		return MK_NONE;
+	}
+	return (size_t)(p - m->in);
+}
+
+/* dec_markup_find_end - position of "</name" (any case) at or after
+ * from, or MK_NONE */
+static size_t
+dec_markup_find_end(const struct dec_markup_st *m, const char *name,
+    size_t from, size_t *none)
+{
+	size_t l = strlen(name), j = from;
+	const unsigned char *p = NULL;
+
+	if (*none != MK_NONE && from >= *none)
+		return MK_NONE;
+	while (j < m->n) {
+		p = memchr(m->in + j, '<', m->n - j);
+		if (p == NULL)
+			break;
+		j = (size_t)(p - m->in);
+		if (m->n - j >= l + 2 && m->in[j + 1] == '/' &&
+		    strncasecmp((const char *)m->in + j + 2, name, l) == 0 &&
+		    (m->n - j == l + 2 ||
+		    !dec_markup_is_name(m->in[j + 2 + l])))
+			return j;
+		j++;
+	}
+	*none = from;
+	return MK_NONE;
+}
+
+/* dec_markup_put_cp - write code point cp as UTF-8 */
+static void
+dec_markup_put_cp(struct dec_markup_st *m, uint32_t cp)
+{
+	unsigned char *o = m->out + m->o;
+
+	if (cp < 0x80) {
+		o[0] = (unsigned char)cp;
+		m->o += 1;
+	} else if (cp < 0x800) {
+		o[0] = (unsigned char)(0xc0 | cp >> 6);
+		o[1] = (unsigned char)(0x80 | (cp & 0x3f));
+		m->o += 2;
+	} else if (cp < 0x10000) {
+		o[0] = (unsigned char)(0xe0 | cp >> 12);
+		o[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+		o[2] = (unsigned char)(0x80 | (cp & 0x3f));
+		m->o += 3;
+	} else {
+		o[0] = (unsigned char)(0xf0 | cp >> 18);
+		o[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3f));
+		o[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+		o[3] = (unsigned char)(0x80 | (cp & 0x3f));
+		m->o += 4;
+	}
+}
+
+/* dec_markup_hexval - value of a digit in base 16, or -1 */
+static int
+dec_markup_hexval(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* dec_markup_numref - "&#..." at m->i; returns 0 if it is not one */
+static int
+dec_markup_numref(struct dec_markup_st *m)
+{
+	size_t j = m->i + 2, start;
+	unsigned base = 10;
+	uint32_t cp = 0;
+	int d, big = 0;
+
+	if (j < m->n && (m->in[j] == 'x' || m->in[j] == 'X')) {
+		base = 16;
+		j++;
+	}
+	start = j;
+	while (j < m->n) {
+		d = dec_markup_hexval(m->in[j]);
+		if (d < 0 || (unsigned)d >= base)
+			break;
+		cp = cp * base + (unsigned)d;
+		if (cp > 0x10FFFF) {
+			big = 1;
+			cp = 0x110000;
+		}
+		j++;
+	}
+	if (j == start)
+		return 0;
+	if (j < m->n && m->in[j] == ';')
+		j++;
+	if (big || cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF))
+		cp = 0xFFFD;
+	else if (cp >= 0x80 && cp <= 0x9f)
+		cp = dec_markup_cp1252[cp - 0x80];
+	m->i = j;
+	dec_markup_put_cp(m, cp);
+	return 1;
+}
+
+/* dec_markup_namedref - "&name;" at m->i; returns 0 if unknown */
+static int
+dec_markup_namedref(struct dec_markup_st *m)
+{
+	size_t j = m->i + 1, l, k, ul;
+	int semi;
+
+	while (j < m->n && j - m->i <= 32 &&
+	    (dec_markup_is_alpha(m->in[j]) ||
+	    (m->in[j] >= '0' && m->in[j] <= '9')))
+		j++;
+	l = j - m->i - 1;
+	if (l == 0 || l > 32)
+		return 0;
+	semi = j < m->n && m->in[j] == ';';
+	for (k = 0; k < sizeof(dec_markup_ents) / sizeof(dec_markup_ents[0]);
+	    k++) {
+		const struct dec_markup_ent *e = &dec_markup_ents[k];
+
+		if (strlen(e->name) != l ||
+		    memcmp(e->name, m->in + m->i + 1, l) != 0)
+			continue;
+		if (!semi && !e->legacy)
+			return 0;
+		ul = strlen(e->utf8);
+		memcpy(m->out + m->o, e->utf8, ul);
+		m->o += ul;
+		m->i = j + (semi ? 1 : 0);
+		return 1;
+	}
+	return 0;
+}
+
+/* dec_markup_is_block - the tag name at p (length l) is block-level */
+static int
+dec_markup_is_block(const unsigned char *p, size_t l)
+{
+	size_t k, c, nl;
+	int prefixed = 0;
+
+	for (c = l; c > 0; c--) {
+		if (p[c - 1] == ':') {
+			prefixed = 1;
+			break;
+		}
+	}
+	p += c;
+	l -= c;
+	if (prefixed && l == 1 && (p[0] == 's' || p[0] == 'S'))
+		return 1;
+	for (k = 0; k < sizeof(dec_markup_blocks) / sizeof(char *); k++) {
+		nl = strlen(dec_markup_blocks[k]);
+		if (nl == l && strncasecmp((const char *)p,
+		    dec_markup_blocks[k], l) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* dec_markup_special - comment, CDATA, script/style at m->i: returns 1
+ * when handled (m->i moved), 0 when it is not one of those */
+static int
+dec_markup_special(struct dec_markup_st *m, size_t gt, const
+    unsigned char *name, size_t nl, int closing)
+{
+	size_t rest = m->n - m->i, e;
+	const unsigned char *p = m->in + m->i;
+
+	if (rest >= 4 && memcmp(p, "<!--", 4) == 0) {
+		e = dec_markup_find(m, "-->", 3, m->i + 4, &m->no_comment);
+		if (e == MK_NONE)
+			return 0;
+		m->i = e + 3;
+		return 1;
+	}
+	if (rest >= 9 && memcmp(p, "<![CDATA[", 9) == 0) {
+		e = dec_markup_find(m, "]]>", 3, m->i + 9, &m->no_cdata);
+		if (e == MK_NONE)
+			return 0;
+		memmove(m->out + m->o, m->in + m->i + 9, e - m->i - 9);
+		m->o += e - m->i - 9;
+		m->i = e + 3;
+		return 1;
+	}
+	if (closing || gt == MK_NONE || m->in[gt - 1] == '/')
+		return 0;
+	if (nl == 6 && strncasecmp((const char *)name, "script", 6) == 0)
+		e = dec_markup_find_end(m, "script", gt + 1, &m->no_script);
+	else if (nl == 5 && strncasecmp((const char *)name, "style", 5) == 0)
+		e = dec_markup_find_end(m, "style", gt + 1, &m->no_style);
+	else
+		return 0;
+	if (e == MK_NONE)
+		return 0;
+	/* skip the content; the end tag is then read as an ordinary tag */
+	m->i = e;
+	return 1;
+}
+
+/* dec_markup_tag - m->in[m->i] == '<': a tag, or text */
+static void
+dec_markup_tag(struct dec_markup_st *m)
+{
+	size_t j = m->i + 1, gt, ns;
+	int closing = 0;
+
+	if (j >= m->n || !(dec_markup_is_alpha(m->in[j]) ||
+	    m->in[j] == '/' || m->in[j] == '!' || m->in[j] == '?'))
+		goto text;
+	if (m->in[j] == '/') {
+		closing = 1;
+		j++;
+	}
+	ns = j;
+	while (j < m->n && dec_markup_is_name(m->in[j]))
+		j++;
+	gt = dec_markup_find(m, ">", 1, m->i + 1, &m->no_gt);
+	if (dec_markup_special(m, gt, m->in + ns, j - ns, closing))
+		return;
+	if (gt == MK_NONE || (m->in[m->i + 1] == '!' && m->n - m->i >= 4 &&
+	    memcmp(m->in + m->i, "<!--", 4) == 0) ||
+	    (m->n - m->i >= 9 && memcmp(m->in + m->i, "<![CDATA[", 9) == 0))
+		goto text;
+	if (j > ns && dec_markup_is_block(m->in + ns, j - ns))
+		m->out[m->o++] = ' ';
+	m->i = gt + 1;
+	return;
+text:
+	m->out[m->o++] = '<';
+	m->i++;
+}
+
+/* dec_markup_text - copy text up to the next '<' or '&' */
+static void
+dec_markup_text(struct dec_markup_st *m)
+{
+	size_t j = m->i;
+
+	while (j < m->n && m->in[j] != '<' && m->in[j] != '&')
+		j++;
+	if (j > m->i && m->out + m->o != m->in + m->i)
+		memmove(m->out + m->o, m->in + m->i, j - m->i);
+	m->o += j - m->i;
+	m->i = j;
+}
+
+/* dec_markup - text of n bytes of HTML or XML into out (n bytes) */
+size_t
+dec_markup(const unsigned char *in, size_t n, unsigned char *out)
+{
+	struct dec_markup_st m;
+	int done;
+
+	memset(&m, 0, sizeof(m));
+	m.in = in;
+	m.out = out;
+	m.n = n;
+	m.no_gt = m.no_comment = m.no_cdata = MK_NONE;
+	m.no_script = m.no_style = MK_NONE;
+	while (m.i < m.n) {
+		dec_markup_text(&m);
+		if (m.i >= m.n)
+			break;
+		if (m.in[m.i] == '<') {
+			dec_markup_tag(&m);
+			continue;
+		}
+		done = 0;
+		if (m.i + 1 < m.n && m.in[m.i + 1] == '#')
+			done = dec_markup_numref(&m);
+		else
+			done = dec_markup_namedref(&m);
+		if (!done) {
+			m.out[m.o++] = '&';
+			m.i++;
+		}
+	}
+	return m.o;
+}

@@ -1,0 +1,319 @@
+/*
+ * pan_card - card-number facts: Luhn, the brand table, test PANs.
+ *
+ * The brand table is one static array of issuer ranges. A row matches a
+ * number when the number's first plen digits, read as an integer, lie in
+ * [lo, hi] and the number's length is one the row allows.
+ *
+ * Tie rule for overlapping rows: among the rows that match (prefix AND
+ * length), the row with the longest prefix wins; among rows with equal
+ * prefix length, the row that comes first in the table wins. So a
+ * 6-digit Elo range inside Visa's "4" is Elo, and Discover's "65" (listed
+ * before RuPay's "65") is Discover.
+ *
+ * Sources (cited per row as [W], [S], [I]):
+ *   [W] Wikipedia, "Payment card number", section "Issuer identification
+ *       number (IIN)", the IIN range table (revision of 2024).
+ *   [S] the scheme's own published BIN/IIN rules (named in the row).
+ *   [I] ISO/IEC 7812-1:2017 (major industry identifier, lengths 8..19).
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "pan_card.h"
+
+enum pan_card_bid {
+	PAN_B_VISA, PAN_B_MC, PAN_B_AMEX, PAN_B_DISCOVER, PAN_B_JCB,
+	PAN_B_DINERS, PAN_B_UNIONPAY, PAN_B_MAESTRO, PAN_B_MIR, PAN_B_RUPAY,
+	PAN_B_VERVE, PAN_B_ELO, PAN_B_HIPERCARD, PAN_B_TROY, PAN_B_DANKORT,
+	PAN_B_UATP, PAN_B_INTERPAYMENT, PAN_B_INSTAPAYMENT, PAN_B_LANKAPAY,
+	PAN_B_UZCARD, PAN_B_HUMO, PAN_B_GPN, PAN_B_BORICA, PAN_B_MEEZA,
+	PAN_B_COUNT
+};
+
+static const struct pan_brand pan_card_brands[PAN_B_COUNT] = {
+	[PAN_B_VISA] = { "visa", "Visa" },
+	[PAN_B_MC] = { "mastercard", "Mastercard" },
+	[PAN_B_AMEX] = { "amex", "American Express" },
+	[PAN_B_DISCOVER] = { "discover", "Discover" },
+	[PAN_B_JCB] = { "jcb", "JCB" },
+	[PAN_B_DINERS] = { "diners", "Diners Club" },
+	[PAN_B_UNIONPAY] = { "unionpay", "UnionPay" },
+	[PAN_B_MAESTRO] = { "maestro", "Maestro" },
+	[PAN_B_MIR] = { "mir", "Mir" },
+	[PAN_B_RUPAY] = { "rupay", "RuPay" },
+	[PAN_B_VERVE] = { "verve", "Verve" },
+	[PAN_B_ELO] = { "elo", "Elo" },
+	[PAN_B_HIPERCARD] = { "hipercard", "Hipercard" },
+	[PAN_B_TROY] = { "troy", "Troy" },
+	[PAN_B_DANKORT] = { "dankort", "Dankort" },
+	[PAN_B_UATP] = { "uatp", "UATP" },
+	[PAN_B_INTERPAYMENT] = { "interpayment", "InterPayment" },
+	[PAN_B_INSTAPAYMENT] = { "instapayment", "InstaPayment" },
+	[PAN_B_LANKAPAY] = { "lankapay", "LankaPay" },
+	[PAN_B_UZCARD] = { "uzcard", "UzCard" },
+	[PAN_B_HUMO] = { "humo", "Humo" },
+	[PAN_B_GPN] = { "gpn", "GPN" },
+	[PAN_B_BORICA] = { "borica", "Borica" },
+	[PAN_B_MEEZA] = { "meeza", "Meeza" },
+};
+
+struct pan_card_row {
+	unsigned int lo;	/* first plen digits, inclusive */
+	unsigned int hi;
+	unsigned char plen;	/* 1..6 */
+	unsigned char lens;	/* bit i: length 13 + i allowed */
+	unsigned char brand;	/* enum pan_card_bid */
+};
+
+#define L(n)	(1u << ((n) - 13))
+#define L16_19	(L(16) | L(17) | L(18) | L(19))
+#define L13_19	(L(13) | L(14) | L(15) | L16_19)
+#define L14_19	(L(14) | L(15) | L16_19)
+#define L16_18_19 (L(16) | L(18) | L(19))
+#define PAN_CARD_MAX_PLEN 6
+
+static const struct pan_card_row pan_card_rows[] = {
+	/* Visa: 4, 13/16/19 [W]; Visa "BIN ranges" rules [S] */
+	{ 4, 4, 1, L(13) | L(16) | L(19), PAN_B_VISA },
+	/* Mastercard: 51-55 and 2221-2720, 16 [W]; Mastercard 2-series
+	 * BIN announcement (2014) [S] */
+	{ 51, 55, 2, L(16), PAN_B_MC },
+	{ 2221, 2720, 4, L(16), PAN_B_MC },
+	/* American Express: 34, 37, 15 [W] */
+	{ 34, 34, 2, L(15), PAN_B_AMEX },
+	{ 37, 37, 2, L(15), PAN_B_AMEX },
+	/* Discover: 6011, 644-649, 65, 16-19 [W]; 622126-622925 is the
+	 * China UnionPay co-brand that Discover's IIN rules (Discover
+	 * "IIN Ranges" bulletin) route on the Discover network: we call it
+	 * Discover (6 digits beat UnionPay's "62" by the longest-prefix
+	 * rule). [W][S] */
+	{ 6011, 6011, 4, L16_19, PAN_B_DISCOVER },
+	{ 644, 649, 3, L16_19, PAN_B_DISCOVER },
+	{ 65, 65, 2, L16_19, PAN_B_DISCOVER },
+	{ 622126, 622925, 6, L16_19, PAN_B_DISCOVER },
+	/* JCB: 3528-3589, 16-19 [W] */
+	{ 3528, 3589, 4, L16_19, PAN_B_JCB },
+	/* Diners Club International: 300-305, 3095, 36, 38-39; 14-19 [W] */
+	{ 300, 305, 3, L14_19, PAN_B_DINERS },
+	{ 3095, 3095, 4, L14_19, PAN_B_DINERS },
+	{ 36, 36, 2, L14_19, PAN_B_DINERS },
+	{ 38, 39, 2, L14_19, PAN_B_DINERS },
+	/* UnionPay: 62 and 81, 16-19 [W] */
+	{ 62, 62, 2, L16_19, PAN_B_UNIONPAY },
+	{ 81, 81, 2, L16_19, PAN_B_UNIONPAY },
+	/* Maestro: 5018, 5020, 5038, 5893, 6304, 6759, 6761-6763; 12-19,
+	 * of which we consider 13-19 [W] */
+	{ 5018, 5018, 4, L13_19, PAN_B_MAESTRO },
+	{ 5020, 5020, 4, L13_19, PAN_B_MAESTRO },
+	{ 5038, 5038, 4, L13_19, PAN_B_MAESTRO },
+	{ 5893, 5893, 4, L13_19, PAN_B_MAESTRO },
+	{ 6304, 6304, 4, L13_19, PAN_B_MAESTRO },
+	{ 6759, 6759, 4, L13_19, PAN_B_MAESTRO },
+	{ 6761, 6763, 4, L13_19, PAN_B_MAESTRO },
+	/* Mir: 2200-2204, 16-19 [W]; NSPK Mir BIN list [S] */
+	{ 2200, 2204, 4, L16_19, PAN_B_MIR },
+	/* RuPay: 60, 65, 81, 82, 508, 353, 356; 16 [W]. 65 ties with
+	 * Discover and 81 with UnionPay (listed first, they win); 353 and
+	 * 356 are the RuPay-JCB co-brand inside JCB's 3528-3589 (4 digits
+	 * win): those rows document the range but never decide. */
+	{ 60, 60, 2, L(16), PAN_B_RUPAY },
+	{ 65, 65, 2, L(16), PAN_B_RUPAY },
+	{ 81, 82, 2, L(16), PAN_B_RUPAY },
+	{ 508, 508, 3, L(16), PAN_B_RUPAY },
+	{ 353, 353, 3, L(16), PAN_B_RUPAY },
+	{ 356, 356, 3, L(16), PAN_B_RUPAY },
+	/* Verve: 506099-506198, 650002-650027, 507865-507964; 16, 18, 19
+	 * [W] */
+	{ 506099, 506198, 6, L16_18_19, PAN_B_VERVE },
+	{ 650002, 650027, 6, L16_18_19, PAN_B_VERVE },
+	{ 507865, 507964, 6, L16_18_19, PAN_B_VERVE },
+	/* Elo: the 6-digit ranges listed in [W] (from Elo's published
+	 * BIN table [S]); 16 */
+	{ 401178, 401179, 6, L(16), PAN_B_ELO },
+	{ 431274, 431274, 6, L(16), PAN_B_ELO },
+	{ 438935, 438935, 6, L(16), PAN_B_ELO },
+	{ 451416, 451416, 6, L(16), PAN_B_ELO },
+	{ 457393, 457393, 6, L(16), PAN_B_ELO },
+	{ 457631, 457632, 6, L(16), PAN_B_ELO },
+	{ 504175, 504175, 6, L(16), PAN_B_ELO },
+	{ 506699, 506778, 6, L(16), PAN_B_ELO },
+	{ 509000, 509999, 6, L(16), PAN_B_ELO },
+	{ 627780, 627780, 6, L(16), PAN_B_ELO },
+	{ 636297, 636297, 6, L(16), PAN_B_ELO },
+	{ 636368, 636368, 6, L(16), PAN_B_ELO },
+	{ 650031, 650033, 6, L(16), PAN_B_ELO },
+	{ 650035, 650051, 6, L(16), PAN_B_ELO },
+	{ 650405, 650439, 6, L(16), PAN_B_ELO },
+	{ 650485, 650538, 6, L(16), PAN_B_ELO },
+	{ 650541, 650598, 6, L(16), PAN_B_ELO },
+	{ 650700, 650718, 6, L(16), PAN_B_ELO },
+	{ 650720, 650727, 6, L(16), PAN_B_ELO },
+	{ 650901, 650978, 6, L(16), PAN_B_ELO },
+	{ 651652, 651679, 6, L(16), PAN_B_ELO },
+	{ 655000, 655019, 6, L(16), PAN_B_ELO },
+	{ 655021, 655058, 6, L(16), PAN_B_ELO },
+	/* Hipercard: 606282, and 3841 as 384100, 384140, 384160; 16, 19
+	 * [W] */
+	{ 606282, 606282, 6, L(16) | L(19), PAN_B_HIPERCARD },
+	{ 384100, 384100, 6, L(16) | L(19), PAN_B_HIPERCARD },
+	{ 384140, 384140, 6, L(16) | L(19), PAN_B_HIPERCARD },
+	{ 384160, 384160, 6, L(16) | L(19), PAN_B_HIPERCARD },
+	/* Troy: 9792, 16 [W] */
+	{ 9792, 9792, 4, L(16), PAN_B_TROY },
+	/* Dankort: 5019, 16 [W] */
+	{ 5019, 5019, 4, L(16), PAN_B_DANKORT },
+	/* UATP: 1, 15 [W]; ISO/IEC 7812 MII 1 = airlines [I] */
+	{ 1, 1, 1, L(15), PAN_B_UATP },
+	/* InterPayment: 636, 16-19 [W] */
+	{ 636, 636, 3, L16_19, PAN_B_INTERPAYMENT },
+	/* InstaPayment: 637-639, 16 [W] */
+	{ 637, 639, 3, L(16), PAN_B_INSTAPAYMENT },
+	/* LankaPay: 357111, 16 [W] */
+	{ 357111, 357111, 6, L(16), PAN_B_LANKAPAY },
+	/* UzCard: 8600, 16 [W] */
+	{ 8600, 8600, 4, L(16), PAN_B_UZCARD },
+	/* Humo: 9860, 16 [W] */
+	{ 9860, 9860, 4, L(16), PAN_B_HUMO },
+	/* GPN (Gerbang Pembayaran Nasional, Indonesia): 1946, 50, 56, 58,
+	 * 60-63; 16, 18, 19 [W]. 60 ties with RuPay (RuPay listed first) */
+	{ 1946, 1946, 4, L16_18_19, PAN_B_GPN },
+	{ 50, 50, 2, L16_18_19, PAN_B_GPN },
+	{ 56, 56, 2, L16_18_19, PAN_B_GPN },
+	{ 58, 58, 2, L16_18_19, PAN_B_GPN },
+	{ 60, 63, 2, L16_18_19, PAN_B_GPN },
+	/* Borica (Bulgaria): 2205, 16 [W] */
+	{ 2205, 2205, 4, L(16), PAN_B_BORICA },
+	/* Meeza (Egypt): 507808, 16 [W] */
+	{ 507808, 507808, 6, L(16), PAN_B_MEEZA },
+};
+
+#define PAN_CARD_NROWS (sizeof(pan_card_rows) / sizeof(pan_card_rows[0]))
+
+/*
+ * The brands' published test numbers. Sources:
+ *   [ST] Stripe, "Testing" (docs.stripe.com/testing), card numbers;
+ *   [PP] PayPal Payflow, "Testing credit card transactions" (test
+ *        credit card numbers table);
+ *   [AD] Adyen, "Test card numbers" (docs.adyen.com/development-
+ *        resources/test-cards/test-card-numbers).
+ */
+static const char *const pan_card_tests[] = {
+	"4111111111111111",	/* Visa [PP][AD] */
+	"4012888888881881",	/* Visa [PP] */
+	"4222222222222",	/* Visa, 13 digits [PP] */
+	"4242424242424242",	/* Visa [ST] */
+	"4000056655665556",	/* Visa debit [ST] */
+	"5555555555554444",	/* Mastercard [ST][PP] */
+	"5105105105105100",	/* Mastercard [PP] */
+	"2223003122003222",	/* Mastercard 2-series [ST] */
+	"5200828282828210",	/* Mastercard debit [ST] */
+	"378282246310005",	/* American Express [ST][PP] */
+	"371449635398431",	/* American Express [ST][PP] */
+	"378734493671000",	/* American Express Corporate [PP] */
+	"6011111111111117",	/* Discover [ST][PP] */
+	"6011000990139424",	/* Discover [ST][PP] */
+	"3530111333300000",	/* JCB [PP] */
+	"3566002020360505",	/* JCB [ST][PP] */
+	"30569309025904",	/* Diners Club [PP] */
+	"38520000023237",	/* Diners Club [PP] */
+	"36227206271667",	/* Diners Club, 14 digits [ST] */
+	"3056930009020004",	/* Diners Club, 16 digits [ST] */
+	"6200000000000005",	/* UnionPay [ST] */
+	"5019717010103742",	/* Dankort [PP] */
+};
+
+#define PAN_CARD_NTESTS (sizeof(pan_card_tests) / sizeof(pan_card_tests[0]))
+
+/* pan_card_all_digits - 1 when d[0..n) are all ASCII digits */
+static int
+pan_card_all_digits(const char *d, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (d[i] < '0' || d[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* pan_card_luhn - 1 when the n ASCII digits pass the Luhn check */
+int
+pan_card_luhn(const char *d, size_t n)
+{
+	unsigned sum = 0;
+	size_t i;
+	int dbl = 0;
+
+	if (d == NULL || n < 2 || !pan_card_all_digits(d, n))
+		return 0;
+	for (i = n; i > 0; i--) {
+		unsigned v = (unsigned)(d[i - 1] - '0');
+
+		if (dbl) {
+			v *= 2;
+			if (v > 9)
+				v -= 9;
+		}
+		sum += v;
+		dbl = !dbl;
+	}
+	return sum % 10 == 0;
+}
+
+/* pan_card_brand - brand of the n digits by the table, or NULL */
+const struct pan_brand *
+pan_card_brand(const char *d, size_t n)
+{
+	unsigned int pfx[PAN_CARD_MAX_PLEN + 1];
+	const struct pan_card_row *best = NULL;
+	unsigned bit;
+	size_t i;
+
+	if (d == NULL || n < PAN_MIN_DIGITS || n > PAN_MAX_DIGITS ||
+	    !pan_card_all_digits(d, n))
+		return NULL;
+	pfx[0] = 0;
+	for (i = 1; i <= PAN_CARD_MAX_PLEN; i++)
+		pfx[i] = pfx[i - 1] * 10 + (unsigned)(d[i - 1] - '0');
+	bit = 1u << (n - PAN_MIN_DIGITS);
+	for (i = 0; i < PAN_CARD_NROWS; i++) {
+		const struct pan_card_row *r = &pan_card_rows[i];
+		unsigned int v = pfx[r->plen];
+
+		if (!(r->lens & bit) || v < r->lo || v > r->hi)
+			continue;
+		if (best == NULL || r->plen > best->plen)
+			best = r;
+	}
+	return best != NULL ? &pan_card_brands[best->brand] : NULL;
+}
+
+/* pan_card_is_test - 1 for a brand's published test number */
+int
+pan_card_is_test(const char *d, size_t n)
+{
+	size_t i;
+
+	if (d == NULL)
+		return 0;
+	for (i = 0; i < PAN_CARD_NTESTS; i++)
+		if (strlen(pan_card_tests[i]) == n &&
+		    memcmp(pan_card_tests[i], d, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* pan_card_brand_count - number of brands in the table */
+size_t
+pan_card_brand_count(void)
+{
+	return PAN_B_COUNT;
+}
+
+/* pan_card_brand_at - i-th brand, or NULL past the end */
+const struct pan_brand *
+pan_card_brand_at(size_t i)
+{
+	return i < PAN_B_COUNT ? &pan_card_brands[i] : NULL;
+}

@@ -1,0 +1,387 @@
+/*
+ * scan_leaf - per-part pipeline.
+ *
+ * Every stage works on whole buffers: the part body is already in memory
+ * (the message buffer), so decoding into the work arena and releasing it
+ * after the part keeps peak memory near one decoded part. Streams are fed
+ * to the one detector strictly one after the other (reset, feed, finish),
+ * so nested archives and messages never interleave two streams.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "dec_archive.h"
+#include "dec_b64.h"
+#include "dec_iconv.h"
+#include "dec_markup.h"
+#include "dec_qp.h"
+#include "dec_uu.h"
+#include "scan_leaf.h"
+#include "scan_out.h"
+
+enum scan_kind { SCAN_K_TEXT, SCAN_K_MARKUP, SCAN_K_BINARY };
+
+static pm_status scan_leaf_bytes(struct scan_ctx *, const char *name,
+    const char *type, const char *charset, const unsigned char *p,
+    size_t n);
+
+/* scan_leaf_timeout - whether the per-message time limit has passed */
+static int
+scan_leaf_timeout(struct scan_ctx *ctx)
+{
+	if (ctx->deadline == 0 || time(NULL) < ctx->deadline)
+		return 0;
+	scan_ctx_mark_unscannable(ctx, "scan_timeout");
+	return 1;
+}
+
+/* scan_leaf_stream - one text stream through the detector */
+static void
+scan_leaf_stream(struct scan_ctx *ctx, const unsigned char *p, size_t n)
+{
+	pan_detect_reset(ctx->det);
+	pan_detect_feed(ctx->det, p, n);
+	pan_detect_finish(ctx->det);
+	ctx->decoded += n;
+}
+
+/* scan_leaf_label - "prefix" + name, with any PAN in name masked */
+static void
+scan_leaf_label(char *dst, size_t cap, const char *prefix, const char *name)
+{
+	char *safe = scan_safe_text(name, strlen(name));
+
+	snprintf(dst, cap, "%s%s", prefix, safe ? safe : "?");
+	free(safe);
+}
+
+/* scan_leaf_header - scan one (decoded) header value */
+pm_status
+scan_leaf_header(void *arg, const char *path, const char *name,
+    const char *value, size_t len)
+{
+	struct scan_ctx *ctx = arg;
+	char where[SCAN_WHERE_MAX];
+
+	scan_leaf_label(where, sizeof(where), "header:", name);
+	ctx->part = path;
+	ctx->where = where;
+	scan_leaf_stream(ctx, (const unsigned char *)value, len);
+	ctx->where = NULL;
+	return ctx->err;
+}
+
+/* scan_leaf_is_text - content types read as text */
+static enum scan_kind
+scan_leaf_kind(const char *type, const char *name)
+{
+	static const char *const text_types[] = {
+		"application/json", "application/csv", "application/javascript",
+		"application/x-sh", "application/rtf", "application/x-yaml",
+		"message/delivery-status", "message/disposition-notification",
+		"message/feedback-report", "application/pgp-keys", NULL
+	};
+	static const char *const markup_ext[] = {
+		".htm", ".html", ".xml", ".xhtml", ".svg", ".rels", NULL
+	};
+	static const char *const text_ext[] = {
+		".txt", ".csv", ".tsv", ".json", ".log", ".eml", ".ini",
+		".md", ".rtf", ".sql", ".yaml", ".yml", NULL
+	};
+	size_t i, nl = name ? strlen(name) : 0;
+
+	if (type != NULL) {
+		if (strcmp(type, "text/html") == 0 || strstr(type, "xml"))
+			return SCAN_K_MARKUP;
+		if (strncmp(type, "text/", 5) == 0)
+			return SCAN_K_TEXT;
+		for (i = 0; text_types[i] != NULL; i++)
+			if (strcmp(type, text_types[i]) == 0)
+				return SCAN_K_TEXT;
+	}
+	for (i = 0; name != NULL && markup_ext[i] != NULL; i++)
+		if (nl >= strlen(markup_ext[i]) && strcasecmp(name + nl
+		    - strlen(markup_ext[i]), markup_ext[i]) == 0)
+			return SCAN_K_MARKUP;
+	for (i = 0; name != NULL && text_ext[i] != NULL; i++)
+		if (nl >= strlen(text_ext[i]) && strcasecmp(name + nl
+		    - strlen(text_ext[i]), text_ext[i]) == 0)
+			return SCAN_K_TEXT;
+	return SCAN_K_BINARY;
+}
+
+/* scan_leaf_text - charset to UTF-8, markup out, detector */
+static pm_status
+scan_leaf_text(struct scan_ctx *ctx, enum scan_kind k, const char *charset,
+    const unsigned char *p, size_t n)
+{
+	const unsigned char *u = NULL;
+	unsigned char *m;
+	size_t ulen = 0;
+	unsigned flags = 0;
+	pm_status st;
+
+	if ((st = dec_iconv(ctx->arena, charset, p, n, &u, &ulen,
+	    &flags)) != PM_OK)
+		return st;
+	if (k == SCAN_K_MARKUP) {
+		if ((m = pm_arena_alloc(ctx->arena, ulen + 1)) == NULL)
+			return PM_ENOMEM;
+		ulen = dec_markup(u, ulen, m);
+		u = m;
+	}
+	scan_leaf_stream(ctx, u, ulen);
+	return PM_OK;
+}
+
+/* scan_leaf_utf16 - text runs of UTF-16LE inside binary data, as UTF-8 */
+static pm_status
+scan_leaf_utf16(struct scan_ctx *ctx, const unsigned char *p, size_t n)
+{
+	unsigned char *out;
+	size_t align, i, o;
+	int brk;
+
+	if (n < 26 || memchr(p, 0, n) == NULL)
+		return PM_OK;
+	if ((out = pm_arena_alloc(ctx->arena, n / 2 * 3 + 4)) == NULL)
+		return PM_ENOMEM;
+	for (align = 0; align < 2; align++) {
+		o = 0;
+		brk = 1;
+		for (i = align; i + 1 < n; i += 2) {
+			unsigned u = p[i] | (unsigned)p[i + 1] << 8;
+
+			if (u >= 0x20 && u < 0x7f) {
+				out[o++] = (unsigned char)u;
+				brk = 0;
+			} else if ((u >= 0xff10 && u <= 0xff19) || u == 0xa0
+			    || (u >= 0x2000 && u <= 0x200d)
+			    || (u >= 0x660 && u <= 0x669)
+			    || (u >= 0x6f0 && u <= 0x6f9)) {
+				if (u < 0x800) {
+					out[o++] = (unsigned char)(0xc0 | u >> 6);
+				} else {
+					out[o++] = (unsigned char)(0xe0 | u >> 12);
+					out[o++] = (unsigned char)(0x80
+					    | ((u >> 6) & 0x3f));
+				}
+				out[o++] = (unsigned char)(0x80 | (u & 0x3f));
+				brk = 0;
+			} else if (!brk) {
+				out[o++] = '\n';	/* break the run */
+				brk = 1;
+			}
+		}
+		if (o > 0)
+			scan_leaf_stream(ctx, out, o);
+	}
+	return PM_OK;
+}
+
+/* scan_leaf_entry - archive callback: one entry, as its own part */
+struct scan_entry_arg {
+	struct scan_ctx *ctx;
+	const char *name;	/* the archive's own name */
+};
+
+static pm_status
+scan_leaf_entry(void *arg, const char *name, const unsigned char *data,
+    size_t len)
+{
+	struct scan_entry_arg *ea = arg;
+	struct scan_ctx *ctx = ea->ctx;
+	char full[SCAN_WHERE_MAX];
+
+	if (scan_leaf_timeout(ctx))
+		return PM_ELIMIT;
+	snprintf(full, sizeof(full), "%s/%s", ea->name ? ea->name : "", name);
+	return scan_leaf_bytes(ctx, full, NULL, NULL, data, len);
+}
+
+/* scan_leaf_archive - walk an archive, one nesting level deeper */
+static pm_status
+scan_leaf_archive(struct scan_ctx *ctx, const char *name,
+    const unsigned char *p, size_t n)
+{
+	struct dec_archive_res ar;
+	struct scan_entry_arg ea = { ctx, name };
+	char why[96];
+	pm_status st;
+
+	if (ctx->archive_depth >= ctx->opts->lim.max_archive_depth) {
+		scan_ctx_mark_unscannable(ctx, "max_archive_depth");
+		return PM_OK;
+	}
+	memset(&ar, 0, sizeof(ar));
+	ctx->archive_depth++;
+	st = dec_archive_walk(ctx->arena, p, n, &ctx->opts->lim,
+	    scan_leaf_entry, &ea, &ar);
+	ctx->archive_depth--;
+	if (st == PM_ELIMIT) {
+		scan_ctx_mark_unscannable(ctx, ar.limit ? ar.limit
+		    : ctx->res->reason[0] ? ctx->res->reason : "archive limit");
+		st = PM_OK;
+	}
+	if (ar.encrypted > 0) {
+		snprintf(why, sizeof(why), "encrypted archive entry");
+		scan_ctx_mark_unscannable(ctx, why);
+	}
+	if (ar.damaged)
+		ctx->res->defects |= SCAN_DEFECT_ARCHIVE_DAMAGED;
+	return st;
+}
+
+/* scan_leaf_bytes - decoded content: archive, text, markup or binary */
+static pm_status
+scan_leaf_bytes(struct scan_ctx *ctx, const char *name, const char *type,
+    const char *charset, const unsigned char *p, size_t n)
+{
+	char where[SCAN_WHERE_MAX];
+	const char *saved = ctx->where;
+	enum scan_kind k;
+	pm_status st;
+
+	if (ctx->decoded + n > ctx->opts->lim.max_decoded_size) {
+		scan_ctx_mark_unscannable(ctx, "max_decoded_size");
+		return PM_OK;
+	}
+	if (name != NULL) {
+		scan_leaf_label(where, sizeof(where), "attachment:", name);
+		ctx->where = where;
+	}
+	if (dec_archive_sniff(p, n)) {
+		st = scan_leaf_archive(ctx, name, p, n);
+		goto out;
+	}
+	k = scan_leaf_kind(type, name);
+	if (k == SCAN_K_BINARY) {
+		scan_leaf_stream(ctx, p, n);
+		st = scan_leaf_utf16(ctx, p, n);
+	} else
+		st = scan_leaf_text(ctx, k, charset, p, n);
+out:
+	ctx->where = saved;
+	return st;
+}
+
+/* scan_leaf_decode - undo the transfer encoding into the arena */
+static pm_status
+scan_leaf_decode(struct scan_ctx *ctx, const struct mime_part *part,
+    const unsigned char **out, size_t *outlen)
+{
+	unsigned char *buf;
+	size_t bound;
+
+	switch (part->cte) {
+	case MIME_CTE_BASE64:
+		bound = dec_b64_bound(part->body_len);
+		break;
+	case MIME_CTE_QP:
+	case MIME_CTE_UUENCODE:
+		bound = part->body_len;
+		break;
+	default:
+		*out = part->body;
+		*outlen = part->body_len;
+		return PM_OK;
+	}
+	if (bound > ctx->opts->lim.max_decoded_size) {
+		scan_ctx_mark_unscannable(ctx, "max_decoded_size");
+		*out = NULL;
+		*outlen = 0;
+		return PM_OK;
+	}
+	if ((buf = pm_arena_alloc(ctx->arena, bound + 1)) == NULL)
+		return pm_arena_hit_cap(ctx->arena) ? PM_ELIMIT : PM_ENOMEM;
+	if (part->cte == MIME_CTE_BASE64)
+		*outlen = dec_b64(part->body, part->body_len, buf, NULL);
+	else if (part->cte == MIME_CTE_QP)
+		*outlen = dec_qp(part->body, part->body_len, buf);
+	else
+		*outlen = dec_uu(part->body, part->body_len, buf);
+	*out = buf;
+	return PM_OK;
+}
+
+/* scan_leaf_is_protected - encrypted content we cannot and need not read */
+static int
+scan_leaf_is_protected(const struct mime_part *part,
+    const unsigned char *p, size_t n)
+{
+	static const char pgp[] = "-----BEGIN PGP MESSAGE-----";
+	size_t i = 0;
+
+	if (strcmp(part->type, "multipart/encrypted") == 0
+	    || strcmp(part->type, "application/pkcs7-mime") == 0
+	    || strcmp(part->type, "application/x-pkcs7-mime") == 0)
+		return 1;
+	while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r'
+	    || p[i] == '\n'))
+		i++;
+	return n - i >= sizeof(pgp) - 1
+	    && memcmp(p + i, pgp, sizeof(pgp) - 1) == 0;
+}
+
+/* scan_leaf_message - an encoded message/rfc822: walk the decoded bytes */
+static pm_status
+scan_leaf_message(struct scan_ctx *ctx, const struct mime_part *part,
+    const unsigned char *p, size_t n)
+{
+	pm_status st;
+
+	st = mime_walk_message(&ctx->walk, p, n, part->path, part->depth + 1);
+	if (st == PM_ELIMIT) {
+		scan_ctx_mark_unscannable(ctx,
+		    ctx->walk.limit ? ctx->walk.limit : "limit");
+		st = PM_OK;
+	}
+	return st;
+}
+
+/* scan_leaf_part - one MIME leaf, from raw body to findings */
+pm_status
+scan_leaf_part(void *arg, const struct mime_part *part)
+{
+	struct scan_ctx *ctx = arg;
+	struct pm_arena_mark mark;
+	const unsigned char *p = NULL;
+	const char *name = part->filename;
+	size_t n = 0;
+	pm_status st;
+
+	if (ctx->err != PM_OK)
+		return ctx->err;
+	if (scan_leaf_timeout(ctx))
+		return PM_OK;
+	pm_arena_mark(ctx->arena, &mark);
+	ctx->part = part->path;
+	if ((st = scan_leaf_decode(ctx, part, &p, &n)) != PM_OK || p == NULL)
+		goto out;
+	if (scan_leaf_is_protected(part, p, n))
+		ctx->is_protected = 1;
+	if ((strcmp(part->type, "message/rfc822") == 0
+	    || strcmp(part->type, "message/global") == 0)
+	    && part->cte != MIME_CTE_7BIT && part->cte != MIME_CTE_8BIT
+	    && part->cte != MIME_CTE_BINARY) {
+		st = scan_leaf_message(ctx, part, p, n);
+		goto out;
+	}
+	if (name == NULL && (part->flags & MIME_PART_ATTACHMENT))
+		name = "(unnamed)";
+	ctx->where = NULL;
+	st = scan_leaf_bytes(ctx, name, part->type, part->charset, p, n);
+out:
+	if (st == PM_ELIMIT) {
+		scan_ctx_mark_unscannable(ctx, pm_arena_hit_cap(ctx->arena)
+		    ? "max_decoded_size" : "limit");
+		st = PM_OK;
+	}
+	ctx->part = NULL;
+	pm_arena_release(ctx->arena, &mark);
+	if (st == PM_OK)
+		st = ctx->err;
+	return st;
+}

@@ -1,0 +1,217 @@
+/*
+ * test_dec_markup - HTML/XML text extraction, table-driven, plus
+ * fuzz-like length checks and a large "<<<<" input.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "dec_markup.h"
+
+struct mk_case {
+	const char *name;
+	const char *in;
+	size_t in_len;
+	const char *want;
+	size_t want_len;
+};
+
+#define ROW(n, i, w) { n, i, sizeof(i) - 1, w, sizeof(w) - 1 }
+
+static const struct mk_case mk_cases[] = {
+	ROW("empty", "", ""),
+	ROW("plain", "4111 1111 1111 1111", "4111 1111 1111 1111"),
+	ROW("inline_bold", "4111 <b>1111</b> 1111 1111",
+	    "4111 1111 1111 1111"),
+	ROW("inline_split_digits", "41<span style=\"x\">11</span>11",
+	    "411111"),
+	ROW("table_cells", "<td>4111</td><td>1111</td>",
+	    " 4111  1111 "),
+	ROW("br_self_closing", "a<br/>b<BR>c", "a b c"),
+	ROW("numeric_dec", "&#52;&#49;&#49;&#49;", "4111"),
+	ROW("numeric_hex", "&#x34;&#X31;&#x31;", "411"),
+	ROW("numeric_no_semi", "&#52&#49 1", "41 1"),
+	ROW("numeric_leading_zero", "&#00052;", "4"),
+	ROW("numeric_zero", "&#0;", "\xef\xbf\xbd"),
+	ROW("numeric_surrogate", "&#xD800;", "\xef\xbf\xbd"),
+	ROW("numeric_too_big", "&#x110000;", "\xef\xbf\xbd"),
+	ROW("numeric_huge", "&#99999999999999999999;", "\xef\xbf\xbd"),
+	ROW("numeric_cp1252", "&#150;", "\xe2\x80\x93"),
+	ROW("numeric_astral", "&#x1F600;", "\xf0\x9f\x98\x80"),
+	ROW("numeric_empty", "&#;&#x;", "&#;&#x;"),
+	ROW("nbsp_between_groups", "4111&nbsp;1111", "4111\xc2\xa0" "1111"),
+	ROW("nbsp_legacy", "4111&nbsp1111", "4111\xc2\xa0" "1111"),
+	ROW("thinsp", "1&thinsp;2", "1\xe2\x80\x89" "2"),
+	ROW("ndash_minus", "1&ndash;2&minus;3&hyphen;4",
+	    "1\xe2\x80\x93" "2\xe2\x88\x92" "3\xe2\x80\x90" "4"),
+	ROW("zwsp_nobreak", "1&ZeroWidthSpace;2&NoBreak;3",
+	    "1\xe2\x80\x8b" "2\xe2\x81\xa0" "3"),
+	ROW("basic_named", "&amp;&lt;&gt;&quot;&apos;", "&<>\"'"),
+	ROW("shy", "41&shy;11", "41\xc2\xad" "11"),
+	ROW("unknown_named", "&zwsp; &bogus; &", "&zwsp; &bogus; &"),
+	ROW("apos_needs_semi", "&apos x", "&apos x"),
+	ROW("docx_runs",
+	    "<w:p><w:r><w:t>4111 1111</w:t></w:r><w:r><w:t> 1111 1111"
+	    "</w:t></w:r></w:p>", " 4111 1111 1111 1111 "),
+	ROW("docx_split_number",
+	    "<w:p><w:r><w:t>41111</w:t></w:r><w:r><w:rPr><w:b/></w:rPr>"
+	    "<w:t>11111111111</w:t></w:r></w:p>", " 4111111111111111 "),
+	ROW("docx_tab_between", "<w:r><w:t>a</w:t><w:tab/><w:t>b</w:t>",
+	    "a b"),
+	ROW("xlsx_shared_strings",
+	    "<sst><si><t>4111</t></si><si><r><t>11</t></r><r><t>11</t></r>"
+	    "</si></sst>", " 4111  1111 "),
+	ROW("xlsx_sheet_cells",
+	    "<row r=\"1\"><c r=\"A1\"><v>4111</v></c><c r=\"B1\"><v>1111</v>"
+	    "</c></row>", "   4111    1111   "),
+	ROW("odt_space", "<text:p>4111<text:s/>1111</text:p>",
+	    " 4111 1111 "),
+	ROW("html_s_inline", "41<s>11</s>", "4111"),
+	ROW("pptx_paragraph", "<a:p><a:r><a:t>4111</a:t></a:r></a:p>",
+	    " 4111 "),
+	ROW("script_removed", "a<script>var x = '4111';</script>b", "ab"),
+	ROW("script_case", "a<SCRIPT type=x>1 < 2</ScRiPt >b", "ab"),
+	ROW("style_removed", "a<style>p { x: 1 }</style>b", "ab"),
+	ROW("script_unterminated", "a<script>4111", "a4111"),
+	ROW("script_self_closing", "a<script src=x />b</script>c", "abc"),
+	ROW("comment_with_gt", "a<!-- x > y -->b", "ab"),
+	ROW("comment_unterminated", "a<!-- 4111", "a<!-- 4111"),
+	ROW("cdata_kept", "<v><![CDATA[4111 <b> &amp;]]></v>",
+	    " 4111 <b> &amp; "),
+	ROW("cdata_unterminated", "<![CDATA[4111", "<![CDATA[4111"),
+	ROW("processing_instruction", "<?xml version=\"1.0\"?>x", "x"),
+	ROW("doctype", "<!DOCTYPE html>x", "x"),
+	ROW("unterminated_tag", "4111 <b 1111", "4111 <b 1111"),
+	ROW("less_than_text", "a < b <3 c", "a < b <3 c"),
+	ROW("lt_at_end", "a<", "a<"),
+	ROW("amp_at_end", "a&", "a&"),
+	ROW("nul_bytes", "4\0001<b>\0</b>1", "4\0001\0" "1"),
+};
+
+#define MK_NCASES (sizeof(mk_cases) / sizeof(mk_cases[0]))
+
+/* test_mk_row - one row, out of place (exact-size buffer) and in place */
+static void
+test_mk_row(void **state)
+{
+	const struct mk_case *c = *state;
+	unsigned char *out = malloc(c->in_len + 1), *buf = malloc(c->in_len + 1);
+	size_t got;
+
+	assert_non_null(out);
+	assert_non_null(buf);
+	got = dec_markup((const unsigned char *)c->in, c->in_len, out);
+	assert_int_equal(got, c->want_len);
+	assert_memory_equal(out, c->want, got);
+	memcpy(buf, c->in, c->in_len);
+	got = dec_markup(buf, c->in_len, buf);
+	assert_int_equal(got, c->want_len);
+	assert_memory_equal(buf, c->want, got);
+	free(out);
+	free(buf);
+}
+
+/* mk_rand - xorshift32 */
+static uint32_t
+mk_rand(uint32_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
+}
+
+/* test_mk_fuzz - random inputs made of markup fragments: output never
+ * longer than input, buffers of exactly n bytes */
+static void
+test_mk_fuzz(void **state)
+{
+	static const char *const frag[] = {
+		"<", ">", "&", "#", "x", ";", "<!--", "-->", "<![CDATA[",
+		"]]>", "<script>", "</script>", "<style", "</style>", "&#",
+		"&#x", "9", "1", "F", "&nbsp", "&amp;", "<p>", "</w:p>",
+		"<w:t>", "/", "?", "!", "a", " ", "\0", "\xff", "&#1234567",
+		"&ZeroWidthSpace;", "&#150", "<br/>", "<text:s/>",
+	};
+	unsigned char tmp[512], *in = NULL, *out = NULL;
+	uint32_t s = 31337;
+	size_t n, l, got;
+	int round, k;
+
+	(void)state;
+	for (round = 0; round < 5000; round++) {
+		n = 0;
+		for (k = (int)(mk_rand(&s) % 40); k > 0; k--) {
+			const char *f = frag[mk_rand(&s) %
+			    (sizeof(frag) / sizeof(frag[0]))];
+
+			l = f[0] == '\0' ? 1 : strlen(f);
+			if (n + l > sizeof(tmp))
+				break;
+			memcpy(tmp + n, f, l);
+			n += l;
+		}
+		in = malloc(n + 1);
+		out = malloc(n + 1);
+		assert_non_null(in);
+		assert_non_null(out);
+		memcpy(in, tmp, n);
+		got = dec_markup(in, n, out);
+		assert_true(got <= n);
+		free(in);
+		free(out);
+	}
+}
+
+/* test_mk_many_lt - 10 MB of '<' (and of "<a") finishes: the scan is
+ * linear (a quadratic one would not finish within the test timeout) */
+static void
+test_mk_many_lt(void **state)
+{
+	size_t n = 10u * 1024 * 1024, i, got;
+	unsigned char *in = malloc(n), *out = malloc(n);
+
+	(void)state;
+	assert_non_null(in);
+	assert_non_null(out);
+	memset(in, '<', n);
+	got = dec_markup(in, n, out);
+	assert_int_equal(got, n);
+	for (i = 0; i < n; i += 2)
+		in[i + 1] = 'a';
+	got = dec_markup(in, n, out);
+	assert_int_equal(got, n);
+	memcpy(in, "<script>", 8);
+	for (i = 8; i + 8 <= n; i += 8)
+		memcpy(in + i, "<script>", 8);
+	got = dec_markup(in, n, out);
+	assert_true(got <= n);
+	for (i = 0; i + 4 <= n; i += 4)
+		memcpy(in + i, "<!--", 4);
+	got = dec_markup(in, n, out);
+	assert_int_equal(got, n / 4 * 4);
+	free(in);
+	free(out);
+}
+
+int
+main(void)
+{
+	struct CMUnitTest tests[MK_NCASES + 2];
+	size_t i;
+
+	memset(tests, 0, sizeof(tests));
+	for (i = 0; i < MK_NCASES; i++) {
+		tests[i].name = mk_cases[i].name;
+		tests[i].test_func = test_mk_row;
+		tests[i].initial_state = (void *)&mk_cases[i];
+	}
+	tests[i++] = (struct CMUnitTest)cmocka_unit_test(test_mk_fuzz);
+	tests[i] = (struct CMUnitTest)cmocka_unit_test(test_mk_many_lt);
+	return cmocka_run_group_tests_name("dec_markup", tests, NULL, NULL);
+}
