@@ -94,12 +94,14 @@ dec_b64_bound(size_t n)
 	return n / 4 * 3 + 3;
 }
 
+static size_t dec_b64_quads(const unsigned char *in, size_t n,
+    unsigned char *out);
+
 #if DEC_B64_HAVE_AVX2
-/* dec_b64_avx2 - decode 32-character blocks while they are all in the
- * alphabet and at least 48 characters are left; returns characters used
- * (a multiple of 32); the output is 3/4 of that */
-__attribute__((target("avx2"))) static size_t
-dec_b64_avx2(const unsigned char *in, size_t n, unsigned char *out)
+/* dec_b64_avx2_check - per-byte mask, non-zero where s is outside the
+ * alphabet; *roll gets the offsets that turn characters into sextets */
+__attribute__((target("avx2"))) static inline __m256i
+dec_b64_avx2_check(__m256i s, __m256i *roll)
 {
 	const __m256i lut_lo = _mm256_setr_epi8(
 	    0x15, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11, 0x11,
@@ -115,32 +117,89 @@ dec_b64_avx2(const unsigned char *in, size_t n, unsigned char *out)
 	    0, 16, 19, 4, -65, -65, -71, -71, 0, 0, 0, 0, 0, 0, 0, 0,
 	    0, 16, 19, 4, -65, -65, -71, -71, 0, 0, 0, 0, 0, 0, 0, 0);
 	const __m256i m2f = _mm256_set1_epi8(0x2f);
+	__m256i hn = _mm256_and_si256(_mm256_srli_epi32(s, 4), m2f);
+	__m256i lo = _mm256_shuffle_epi8(lut_lo, _mm256_and_si256(s, m2f));
+	__m256i hi = _mm256_shuffle_epi8(lut_hi, hn);
+	__m256i e2f = _mm256_cmpeq_epi8(s, m2f);
+
+	*roll = _mm256_shuffle_epi8(lut_roll, _mm256_add_epi8(e2f, hn));
+	return _mm256_and_si256(lo, hi);
+}
+
+/* dec_b64_avx2_pack - 32 sextet bytes to 24 bytes (32 stored) */
+__attribute__((target("avx2"))) static inline void
+dec_b64_avx2_pack(__m256i s, unsigned char *out)
+{
 	const __m256i pack = _mm256_setr_epi8(
 	    2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1,
 	    2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1);
 	const __m256i perm = _mm256_setr_epi32(0, 1, 2, 4, 5, 6, 7, 7);
-	size_t i = 0;
+
+	s = _mm256_maddubs_epi16(s, _mm256_set1_epi32(0x01400140));
+	s = _mm256_madd_epi16(s, _mm256_set1_epi32(0x00011000));
+	s = _mm256_shuffle_epi8(s, pack);
+	s = _mm256_permutevar8x32_epi32(s, perm);
+	_mm256_storeu_si256((__m256i *)out, s);
+}
+
+/* dec_b64_avx2_tail - the valid quads [i, p) before a line end: one
+ * block ending at p when the valid run is long enough and in/out do not
+ * overlap (it re-reads input already decoded), else the scalar quads */
+__attribute__((target("avx2"))) static void
+dec_b64_avx2_tail(const unsigned char *in, size_t i, size_t p, size_t run,
+    unsigned char *out, int window)
+{
+	__m256i s, roll;
+
+	if (window && p - run >= 32) {
+		s = _mm256_loadu_si256((const __m256i *)(in + p - 32));
+		(void)dec_b64_avx2_check(s, &roll);
+		dec_b64_avx2_pack(_mm256_add_epi8(s, roll),
+		    out + (p - i) / 4 * 3 - 24);
+		return;
+	}
+	(void)dec_b64_quads(in + i, p - i, out);
+}
+
+/* dec_b64_avx2 - 32-character blocks, while at least 48 characters are
+ * left; a line end (CRLF or LF) at a quad boundary is skipped without
+ * leaving the loop. Returns characters used; *produced gets the bytes
+ * written. Stops at anything else outside the alphabet. */
+__attribute__((target("avx2"))) static size_t
+dec_b64_avx2(const unsigned char *in, size_t n, unsigned char *out,
+    int window, size_t *produced)
+{
+	size_t i = 0, o = 0, run = 0, p;
+	unsigned k;
+	__m256i s, roll, bad;
 
 	while (n - i >= 48) {
-		__m256i s = _mm256_loadu_si256((const __m256i *)(in + i));
-		__m256i hn = _mm256_and_si256(_mm256_srli_epi32(s, 4), m2f);
-		__m256i lo = _mm256_shuffle_epi8(lut_lo,
-		    _mm256_and_si256(s, m2f));
-		__m256i hi = _mm256_shuffle_epi8(lut_hi, hn);
-		__m256i e2f = _mm256_cmpeq_epi8(s, m2f);
-		__m256i roll = _mm256_shuffle_epi8(lut_roll,
-		    _mm256_add_epi8(e2f, hn));
-
-		if (!_mm256_testz_si256(lo, hi))
+		s = _mm256_loadu_si256((const __m256i *)(in + i));
+		bad = dec_b64_avx2_check(s, &roll);
+		if (_mm256_testz_si256(bad, bad)) {
+			dec_b64_avx2_pack(_mm256_add_epi8(s, roll), out + o);
+			i += 32;
+			o += 24;
+			continue;
+		}
+		k = (unsigned)__builtin_ctz(~(unsigned)_mm256_movemask_epi8(
+		    _mm256_cmpeq_epi8(bad, _mm256_setzero_si256())));
+		if (k % 4 != 0)
 			break;
-		s = _mm256_add_epi8(s, roll);
-		s = _mm256_maddubs_epi16(s, _mm256_set1_epi32(0x01400140));
-		s = _mm256_madd_epi16(s, _mm256_set1_epi32(0x00011000));
-		s = _mm256_shuffle_epi8(s, pack);
-		s = _mm256_permutevar8x32_epi32(s, perm);
-		_mm256_storeu_si256((__m256i *)(out + i / 4 * 3), s);
-		i += 32;
+		p = i + k;
+		if (k > 0)
+			dec_b64_avx2_tail(in, i, p, run, out + o, window);
+		o += k / 4 * 3;
+		i = p;
+		if (in[i] == '\r' && in[i + 1] == '\n')
+			i += 2;
+		else if (in[i] == '\n')
+			i += 1;
+		else
+			break;
+		run = i;
 	}
+	*produced = o;
 	return i;
 }
 #endif
@@ -168,22 +227,31 @@ dec_b64_quads(const unsigned char *in, size_t n, unsigned char *out)
 }
 
 /* dec_b64_fast - the fast paths from in, at a quad boundary; returns
- * characters used, output is 3/4 of that */
+ * characters used, *produced gets the bytes written */
 static size_t
-dec_b64_fast(const unsigned char *in, size_t n, unsigned char *out)
+dec_b64_fast(const unsigned char *in, size_t n, unsigned char *out,
+    int window, size_t *produced)
 {
-	size_t i = 0, k;
+	size_t i = 0, o = 0, k, w;
 
 	for (;;) {
 #if DEC_B64_HAVE_AVX2
-		if (dec_b64_use_avx2 && n - i >= 48)
-			i += dec_b64_avx2(in + i, n - i, out + i / 4 * 3);
+		if (dec_b64_use_avx2 && n - i >= 48) {
+			i += dec_b64_avx2(in + i, n - i, out + o, window, &w);
+			o += w;
+		}
+#else
+		(void)window;
+		(void)w;
 #endif
-		k = dec_b64_quads(in + i, n - i, out + i / 4 * 3);
+		k = dec_b64_quads(in + i, n - i, out + o);
 		i += k;
+		o += k / 4 * 3;
 		if (k < 64 || n - i < 48)
-			return i;
+			break;
 	}
+	*produced = o;
+	return i;
 }
 
 /* dec_b64_is_space - white space that RFC 2045 lines may carry */
@@ -219,12 +287,14 @@ dec_b64(const unsigned char *in, size_t n, unsigned char *out,
 	uint32_t acc = 0;
 	unsigned cnt = 0, pad = 0, def = 0;
 	unsigned char c, v;
+	uintptr_t ib = (uintptr_t)in, ob = (uintptr_t)out;
+	/* the block re-read of dec_b64_avx2_tail needs in and out apart */
+	int window = ob >= ib + n || ib >= ob + dec_b64_bound(n);
 
 	while (i < n) {
 		if (cnt == 0 && pad == 0) {
-			k = dec_b64_fast(in + i, n - i, out + o);
-			i += k;
-			o += k / 4 * 3;
+			i += dec_b64_fast(in + i, n - i, out + o, window, &k);
+			o += k;
 			if (i >= n)
 				break;
 		}

@@ -142,15 +142,23 @@ dec_markup_find(const struct dec_markup_st *m, const char *s, size_t l,
 {
 	const unsigned char *p = NULL;
 
+	size_t j = from;
+
 	if (*none != MK_NONE && from >= *none)
 		return MK_NONE;
-	if (from < m->n)
-		p = memmem(m->in + from, m->n - from, s, l);
-	if (p == NULL) {
-		*none = from;
-		return MK_NONE;
+	/* memchr, not memmem: ASan's memmem checks the whole haystack on
+	 * every call, which would make this quadratic under the sanitizer */
+	while (j < m->n) {
+		p = memchr(m->in + j, s[0], m->n - j);
+		if (p == NULL)
+			break;
+		j = (size_t)(p - m->in);
+		if (m->n - j >= l && memcmp(p, s, l) == 0)
+			return j;
+		j++;
 	}
-	return (size_t)(p - m->in);
+	*none = from;
+	return MK_NONE;
 }
 
 /* dec_markup_find_end - position of "</name" (any case) at or after
@@ -258,6 +266,31 @@ dec_markup_numref(struct dec_markup_st *m)
 	return 1;
 }
 
+/* dec_markup_legacy - a legacy name (nbsp, amp, ...) that is a prefix
+ * of the l name characters at m->i + 1, as browsers read "&nbsp1111";
+ * returns 0 if none */
+static int
+dec_markup_legacy(struct dec_markup_st *m, size_t l)
+{
+	size_t k, nl, ul;
+
+	for (k = 0; k < sizeof(dec_markup_ents) / sizeof(dec_markup_ents[0]);
+	    k++) {
+		const struct dec_markup_ent *e = &dec_markup_ents[k];
+
+		nl = strlen(e->name);
+		if (!e->legacy || nl >= l ||
+		    memcmp(e->name, m->in + m->i + 1, nl) != 0)
+			continue;
+		ul = strlen(e->utf8);
+		memcpy(m->out + m->o, e->utf8, ul);
+		m->o += ul;
+		m->i += 1 + nl;
+		return 1;
+	}
+	return 0;
+}
+
 /* dec_markup_namedref - "&name;" at m->i; returns 0 if unknown */
 static int
 dec_markup_namedref(struct dec_markup_st *m)
@@ -270,8 +303,10 @@ dec_markup_namedref(struct dec_markup_st *m)
 	    (m->in[j] >= '0' && m->in[j] <= '9')))
 		j++;
 	l = j - m->i - 1;
-	if (l == 0 || l > 32)
+	if (l == 0)
 		return 0;
+	if (l > 32)
+		return dec_markup_legacy(m, l);
 	semi = j < m->n && m->in[j] == ';';
 	for (k = 0; k < sizeof(dec_markup_ents) / sizeof(dec_markup_ents[0]);
 	    k++) {
@@ -288,7 +323,7 @@ dec_markup_namedref(struct dec_markup_st *m)
 		m->i = j + (semi ? 1 : 0);
 		return 1;
 	}
-	return 0;
+	return dec_markup_legacy(m, l);
 }
 
 /* dec_markup_is_block - the tag name at p (length l) is block-level */

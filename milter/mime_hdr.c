@@ -71,14 +71,25 @@ mime_hdr_is_field_at(const unsigned char *p, size_t n, size_t off)
 	return mime_hdr_name_len(p + off, len) > 0;
 }
 
+/* mime_hdr_bom - length of a UTF-8 byte order mark at p (0 or 3) */
+static size_t
+mime_hdr_bom(const unsigned char *p, size_t n)
+{
+	return n >= 3 && p[0] == 0xef && p[1] == 0xbb && p[2] == 0xbf ? 3 : 0;
+}
+
 /* mime_hdr_split - find where the header block ends and the body starts */
 void
 mime_hdr_split(const unsigned char *p, size_t n, struct mime_hdr_block *blk)
 {
-	size_t off = 0, next, len;
+	size_t off = mime_hdr_bom(p, n), next, len;
 	int seen = 0;
 
 	blk->defects = 0;
+	if (n == 0) {
+		blk->hdr_len = blk->body_off = 0;
+		return;
+	}
 	while (off < n) {
 		len = mime_hdr_line(p, n, off, &next);
 		if (len > MIME_HDR_MAX_LINE)
@@ -97,7 +108,8 @@ mime_hdr_split(const unsigned char *p, size_t n, struct mime_hdr_block *blk)
 			off = next;
 			continue;
 		}
-		if (off == 0 && len >= 5 && memcmp(p, "From ", 5) == 0) {
+		if (off == mime_hdr_bom(p, n) && len >= 5 &&
+		    memcmp(p + off, "From ", 5) == 0) {
 			off = next;	/* mbox separator */
 			continue;
 		}
@@ -126,7 +138,7 @@ mime_hdr_iter_init(struct mime_hdr_iter *it, const unsigned char *p, size_t n)
 {
 	it->p = p;
 	it->n = n;
-	it->off = 0;
+	it->off = mime_hdr_bom(p, n);
 }
 
 /* mime_hdr_next - next field (with its continuation lines) */
@@ -215,22 +227,29 @@ mime_hdr_skip_cfws(const char *v, size_t n, size_t i)
 static char *
 mime_hdr_token(struct pm_arena *a, const char *v, size_t n, size_t *ip)
 {
-	char *t = pm_arena_alloc(a, n + 1);
-	size_t i = *ip, k = 0;
+	size_t s = *ip, e = *ip, j, k = 0;
+	char *t = NULL;
 
+	while (e < n && v[e] != ';')
+		e++;
+	*ip = e;
+	t = pm_arena_alloc(a, e - s + 1);
 	if (t == NULL)
 		return NULL;
-	while (i < n && v[i] != ';') {
-		if (v[i] == '(') {
-			i = mime_hdr_skip_cfws(v, n, i);
+	for (j = s; j < e;) {
+		if (v[j] == '(' || v[j] == ' ' || v[j] == '\t' ||
+		    v[j] == '\r' || v[j] == '\n') {
+			j = mime_hdr_skip_cfws(v, e, j);
+			/* "text / plain" is one token, "attachment x" not */
+			if (k > 0 && j < e && v[j] != '/' && t[k - 1] != '/')
+				break;
 			continue;
 		}
-		if (v[i] != ' ' && v[i] != '\t' && v[i] != '"')
-			t[k++] = (char)mime_hdr_lc((unsigned char)v[i]);
-		i++;
+		if (v[j] != '"')
+			t[k++] = (char)mime_hdr_lc((unsigned char)v[j]);
+		j++;
 	}
 	t[k] = '\0';
-	*ip = i;
 	return t;
 }
 
@@ -263,7 +282,9 @@ mime_hdr_value_at(struct pm_arena *a, const char *v, size_t n, size_t i,
 	size_t s, e, k;
 
 	if (i < n && v[i] == '"') {
-		o = pm_arena_alloc(a, n - i + 1);
+		for (k = i + 1; k < n && v[k] != '"'; k++)
+			k += v[k] == '\\';	/* bound the copy: no n^2 memory */
+		o = pm_arena_alloc(a, (k < n ? k : n) - i + 1);
 		if (o == NULL)
 			return (size_t)-1;
 		i = mime_hdr_quoted(v, n, i + 1, o, &r->val_len, defects);
@@ -496,7 +517,8 @@ mime_hdr_parse(struct pm_arena *a, const char *v, size_t n,
 		if (pp == NULL || nm == NULL)
 			return PM_ENOMEM;
 		for (j = 0; j < raw[k].base_len; j++)
-			nm[j] = (char)mime_hdr_lc((unsigned char)raw[k].base[j]);
+			nm[j] = (char)mime_hdr_lc(
+			    (unsigned char)raw[k].base[j]);
 		nm[j] = '\0';
 		pp->name = nm;
 		pp->next = NULL;

@@ -28,6 +28,9 @@
  *	pan_detect_buf(p, n, cb, arg)	one-shot over a whole buffer.
  *	pan_detect_has_pan(p, n)	1 when the buffer holds a PAN (any
  *				confidence); for tripwires and tests.
+ *	pan_detect_set_kernel(k)	test hook: kernel for detectors made
+ *				after it, 0 auto, 1 scalar, 2 SSE2, 3 AVX2
+ *				(if the CPU has it); returns the old value.
  */
 #ifndef PAN_DETECT_H
 #define PAN_DETECT_H
@@ -73,6 +76,7 @@ void pan_detect_free(struct pan_detect *d);
 pm_status pan_detect_buf(const void *p, size_t n, pan_detect_cb cb,
     void *arg);
 int pan_detect_has_pan(const void *p, size_t n);
+int pan_detect_set_kernel(int k);
 
 const char *pan_kind_str(enum pan_kind k);	/* "pan","track1",... */
 const char *pan_conf_str(enum pan_conf c);	/* "medium","high" */

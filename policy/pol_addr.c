@@ -142,19 +142,19 @@ pol_addr_pat_domain(const char *in, char *out, size_t outlen,
 	size_t n = strlen(in + 1);
 
 	if (n + 2 > outlen) {
-		*why = "too long for a domain name; check the pattern";
+		*why = "is too long for a domain name; check the pattern";
 		return PM_ECONFIG;
 	}
 	out[0] = '.';
 	memcpy(out + 1, in + 1, n + 1);
 	pol_addr_lower(out);
 	if (pol_addr_domain(out + 1, outlen - 1) != PM_OK) {
-		*why = "not a valid domain name (IDN conversion failed); "
+		*why = "is not a valid domain name (IDN conversion failed); "
 		    "check the spelling";
 		return PM_ECONFIG;
 	}
 	if (!pol_addr_domain_ok(out + 1)) {
-		*why = "not a valid domain name; write \"@example.com\" "
+		*why = "is not a valid domain name; write \"@example.com\" "
 		    "or \".example.com\"";
 		return PM_ECONFIG;
 	}
@@ -185,7 +185,7 @@ pol_addr_pattern(const char *in, enum pol_pat_kind *kind, char *out,
 	*kind = POL_PAT_ADDR;
 	at = strrchr(in, '@');
 	if (at == NULL || at == in || strchr(in, ' ') != NULL) {
-		*why = "not a pattern; use \"user@domain\", \"@domain\", "
+		*why = "is not a pattern; use \"user@domain\", \"@domain\", "
 		    "\".domain\" or \"*\"";
 		return PM_ECONFIG;
 	}
@@ -196,7 +196,7 @@ pol_addr_pattern(const char *in, enum pol_pat_kind *kind, char *out,
 	}
 	if (pol_addr_norm(in, out, outlen, &dom) != PM_OK ||
 	    !pol_addr_domain_ok(dom)) {
-		*why = "not a valid address; write \"user@domain\"";
+		*why = "is not a valid address; write \"user@domain\"";
 		return PM_ECONFIG;
 	}
 	return PM_OK;

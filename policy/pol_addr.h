@@ -26,7 +26,7 @@
  *				pattern into its kind and lookup key ("" for
  *				"*", the domain for "@domain", ".domain" for a
  *				suffix, the address otherwise). PM_ECONFIG
- *				with why set to "what is wrong; what to do".
+ *				with why set to "is/has what is wrong; what to do".
  *	pol_addr_match(kind, key, addr, dom)	1 when a normalised
  *				address matches a pattern (used for senders).
  *	pol_pat_kind_str(kind)	"address", "domain", "subdomain", "any".

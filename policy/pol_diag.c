@@ -192,6 +192,48 @@ pol_diags_errors(const struct pol_diags *d)
 	return n;
 }
 
+/* pol_diag_file_rank - index of the first message naming the same file */
+static size_t
+pol_diag_file_rank(const struct pol_diags *d, size_t from, size_t i)
+{
+	size_t j;
+
+	for (j = from; j < i; j++)
+		if (d->v[j].file != NULL && d->v[i].file != NULL &&
+		    strcmp(d->v[j].file, d->v[i].file) == 0)
+			return j;
+	return i;
+}
+
+/* pol_diags_sort - stable insertion sort by (file rank, line) */
+void
+pol_diags_sort(struct pol_diags *d, size_t from)
+{
+	size_t i, j, *rank = NULL;
+	struct pol_diag tmp;
+	size_t rt;
+
+	if (d == NULL || d->n <= from + 1 || d->n - from > 4096)
+		return;
+	rank = calloc(d->n, sizeof(*rank));
+	if (rank == NULL)
+		return;
+	for (i = from; i < d->n; i++)
+		rank[i] = pol_diag_file_rank(d, from, i);
+	for (i = from + 1; i < d->n; i++) {
+		tmp = d->v[i];
+		rt = rank[i];
+		for (j = i; j > from && (rank[j - 1] > rt ||
+		    (rank[j - 1] == rt && d->v[j - 1].line > tmp.line)); j--) {
+			d->v[j] = d->v[j - 1];
+			rank[j] = rank[j - 1];
+		}
+		d->v[j] = tmp;
+		rank[j] = rt;
+	}
+	free(rank);
+}
+
 /* pol_diags_print - one "file:line: text" line per message */
 void
 pol_diags_print(const struct pol_diags *d, FILE *fp)

@@ -16,6 +16,9 @@
  *	pol_diag_add(d, sev, file, line, fmt, ...)	append one message;
  *				file may be NULL (no location). PM_ENOMEM.
  *	pol_diags_errors(d)	number of POL_DIAG_ERROR messages.
+ *	pol_diags_sort(d, from)	order the messages from index from on
+ *				by file (in order of first appearance) and
+ *				line, keeping the order of equal lines.
  *	pol_diags_print(d, fp)	one line each: "file:line: text".
  *	pol_diag_safe(s, out, outlen)	copy s to out, hiding card numbers.
  *	pol_diag_looks_like_pan(s)	1 when s holds a 13-19 digit
@@ -57,6 +60,7 @@ pm_status pol_diag_add(struct pol_diags *d, enum pol_diag_sev sev,
     const char *file, unsigned line, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 size_t pol_diags_errors(const struct pol_diags *d);
+void pol_diags_sort(struct pol_diags *d, size_t from);
 void pol_diags_print(const struct pol_diags *d, FILE *fp);
 void pol_diag_safe(const char *s, char *out, size_t outlen);
 int pol_diag_looks_like_pan(const char *s);

@@ -48,6 +48,14 @@ pol_index_cmp(const void *a, const void *b)
 	return x->pat < y->pat ? -1 : (x->pat > y->pat);
 }
 
+/* pol_index_same - 1 when two entries have the same kind and key */
+static int
+pol_index_same(const struct pol_ent *x, const struct pol_ent *y)
+{
+	return x->pat->kind == y->pat->kind &&
+	    strcmp(x->pat->key, y->pat->key) == 0;
+}
+
 /* pol_index_tok_cmp - order of ignored tokens */
 static int
 pol_index_tok_cmp(const void *a, const void *b)
@@ -108,7 +116,7 @@ pol_index_build(struct pol *p)
 		qsort(p->tokens, p->ntokens, sizeof(*p->tokens),
 		    pol_index_tok_cmp);
 	for (i = 0; i < p->nents; i++)
-		if (i == 0 || pol_index_cmp(&p->ents[i - 1], &p->ents[i]) != 0)
+		if (i == 0 || !pol_index_same(&p->ents[i - 1], &p->ents[i]))
 			runs++;
 	p->nslots = 16;
 	while (p->nslots < runs * 2)
@@ -117,9 +125,8 @@ pol_index_build(struct pol *p)
 	if (p->slots == NULL)
 		return PM_ENOMEM;
 	for (start = 0, i = 1; i <= p->nents; i++) {
-		if (i < p->nents && p->ents[i].pat->kind ==
-		    p->ents[start].pat->kind && strcmp(p->ents[i].pat->key,
-		    p->ents[start].pat->key) == 0)
+		if (i < p->nents && pol_index_same(&p->ents[start],
+		    &p->ents[i]))
 			continue;
 		if (p->nents > 0)
 			pol_index_insert(p, start, i - start);

@@ -262,7 +262,7 @@ pol_ld_pats(struct pol_ld *ld, const config_setting_t *s, const char *label,
 		}
 		if (pol_addr_pattern(txt, &v[i].kind, key, sizeof(key), &why)
 		    != PM_OK) {
-			pol_ld_err(ld, e, "%s%s \"%s\" is %s", label, what, txt,
+			pol_ld_err(ld, e, "%s%s \"%s\" %s", label, what, txt,
 			    why);
 			bad = 1;
 			continue;
@@ -379,9 +379,9 @@ pol_ld_consistent(struct pol_ld *ld, const config_setting_t *g,
 {
 	if (seen->action == NULL) {
 		if (!seen->bad)
-			pol_ld_err(ld, g, "%shas no action; add action = "
+			pol_ld_err(ld, g, "%.*s has no action; add action = "
 			    "\"reject\"; (or pass, mask, encrypt, quarantine, "
-			    "tempfail)", label);
+			    "tempfail)", (int)strlen(label) - 2, label);
 		seen->bad = 1;
 		return;
 	}
@@ -447,8 +447,9 @@ pol_ld_rule(struct pol_ld *ld, const config_setting_t *g, unsigned idx,
 		pol_ld_member(ld, config_setting_get_elem(g, (unsigned)i),
 		    label, POL_CTX_RULE, r, &seen);
 	if (seen.rcpts == NULL) {
-		pol_ld_err(ld, g, "%shas no recipients; add recipients = "
-		    "[ \"*\" ]; to match every recipient", label);
+		pol_ld_err(ld, g, "%.*s has no recipients; add recipients = "
+		    "[ \"*\" ]; to match every recipient",
+		    (int)strlen(label) - 2, label);
 		seen.bad = 1;
 	}
 	pol_ld_consistent(ld, g, label, r, &seen);
@@ -537,14 +538,15 @@ pol_ld_tokens(struct pol_ld *ld, const config_setting_t *s)
 		if (config_setting_type(e) == CONFIG_TYPE_STRING)
 			rc = pol_check_token(config_setting_get_string(e), tok);
 		else if (config_setting_type(e) == CONFIG_TYPE_INT64 ||
-		    config_setting_type(e) == CONFIG_TYPE_INT) {
-			char num[32];	/* digits without quotes */
-
-			snprintf(num, sizeof(num), "%lld",
-			    config_setting_get_int64(e));
-			rc = pol_check_token(num, tok) == POL_TOKEN_PAN ?
-			    POL_TOKEN_PAN : POL_TOKEN_BAD;
-			pol_diag_safe("", num, sizeof(num));
+		    config_setting_type(e) == CONFIG_TYPE_INT ||
+		    config_setting_type(e) == CONFIG_TYPE_FLOAT) {
+			/* libconfig 1.5 cuts long numbers to 32 bits: the
+			 * digits are lost, so say what it may be */
+			pol_ld_err(ld, e, "ignore_tokens: entry %d is a number; "
+			    "if it is a card number, put its token (panmilter "
+			    "--token) here instead, in quotes", i + 1);
+			bad = 1;
+			continue;
 		}
 		if (rc == POL_TOKEN_PAN)
 			pol_ld_err(ld, e, "ignore_tokens: entry %d looks like a "
@@ -714,6 +716,7 @@ pol_load_cfg(const config_t *cfg, const char *name, struct pol **out,
 	if (st != PM_OK)
 		goto out;
 	st = pol_check_rules(ld.p, d);
+	pol_diags_sort(d, before);
 	if (st != PM_OK)
 		goto out;
 	*out = ld.p;

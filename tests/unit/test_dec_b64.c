@@ -186,6 +186,42 @@ test_b64_roundtrip(void **state)
 	dec_b64_simd(1);
 }
 
+/* test_b64_long_lines - longer texts, line widths aligned and not
+ * aligned to quads, every line end: the SIMD line-end handling */
+static void
+test_b64_long_lines(void **state)
+{
+	static const size_t lens[] = { 1000, 4099 };
+	static const size_t widths[] = { 76, 72, 64, 60, 75, 33, 4, 0 };
+	static const char *const eols[] = { "\r\n", "\n", "\r", " \r\n" };
+	unsigned char *data = malloc(4099);
+	char *enc = malloc(4099 * 4);
+	uint32_t s = 4711;
+	size_t l, w, e, m, i;
+	int simd;
+
+	(void)state;
+	assert_non_null(data);
+	assert_non_null(enc);
+	for (i = 0; i < 4099; i++)
+		data[i] = (unsigned char)b64_rand(&s);
+	for (simd = 0; simd <= 1; simd++) {
+		dec_b64_simd(simd);
+		for (l = 0; l < 2; l++) {
+			for (w = 0; w < 8; w++) {
+				for (e = 0; e < 4; e++) {
+					m = b64_encode(data, lens[l], enc,
+					    widths[w], eols[e]);
+					b64_check(enc, m, data, lens[l], 0);
+				}
+			}
+		}
+	}
+	dec_b64_simd(1);
+	free(data);
+	free(enc);
+}
+
 /* test_b64_junk_everywhere - a junk byte at every position of a
  * multi-line text: fast paths break there, the slow path resumes */
 static void
@@ -298,7 +334,7 @@ test_b64_null_defects(void **state)
 int
 main(void)
 {
-	struct CMUnitTest tests[B64_NCASES + 5];
+	struct CMUnitTest tests[B64_NCASES + 6];
 	size_t i;
 
 	memset(tests, 0, sizeof(tests));
@@ -310,6 +346,7 @@ main(void)
 	tests[i++] = (struct CMUnitTest)cmocka_unit_test(test_b64_roundtrip);
 	tests[i++] =
 	    (struct CMUnitTest)cmocka_unit_test(test_b64_junk_everywhere);
+	tests[i++] = (struct CMUnitTest)cmocka_unit_test(test_b64_long_lines);
 	tests[i++] = (struct CMUnitTest)cmocka_unit_test(test_b64_garbage);
 	tests[i++] = (struct CMUnitTest)cmocka_unit_test(test_b64_all_bytes);
 	tests[i++] =

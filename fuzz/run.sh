@@ -1,0 +1,72 @@
+#!/bin/sh
+# run.sh SECONDS BIN... - run each libFuzzer binary for SECONDS on its
+# corpus: the committed seeds in fuzz/corpus/NAME/ are copied into the
+# working corpus build/fuzz/corpus/NAME/ (grown by the run, not
+# committed); fuzz/NAME.dict is used when present; crashes, leaks and
+# timeouts go to fuzz/crashes/ (fuzz_NAME-crash-<sha1>, ...).
+# Prints one line per target, "fuzz NAME: N execs, C crashes", and exits
+# non-zero when any target crashed or could not run.
+set -u
+
+usage() {
+	echo "usage: $0 SECONDS BIN..." >&2
+	exit 2
+}
+
+[ $# -ge 2 ] || usage
+secs=$1
+shift
+case $secs in
+'' | *[!0-9]*) usage ;;
+esac
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+crashdir=$here/crashes
+workroot=$top/build/fuzz/corpus
+logdir=$top/build/fuzz/logs
+mkdir -p "$crashdir" "$workroot" "$logdir" || exit 2
+
+fail=0
+for bin in "$@"; do
+	base=$(basename "$bin")
+	name=${base#fuzz_}
+	seeds=$here/corpus/$name
+	work=$workroot/$name
+	log=$logdir/$base.log
+	mkdir -p "$work" "$seeds"
+	if [ ! -x "$bin" ]; then
+		echo "fuzz $name: binary $bin missing"
+		fail=1
+		continue
+	fi
+	find "$seeds" -maxdepth 1 -type f -exec cp -p {} "$work"/ \;
+	dict=
+	[ -f "$here/$name.dict" ] && dict="-dict=$here/$name.dict"
+	find "$crashdir" -maxdepth 1 -name "$base-*" | sort >"$log.before"
+	# shellcheck disable=SC2086
+	"$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+	    -max_len=1048576 -print_final_stats=1 \
+	    -artifact_prefix="$crashdir/$base-" $dict \
+	    "$work" "$seeds" >"$log" 2>&1
+	rc=$?
+	find "$crashdir" -maxdepth 1 -name "$base-*" | sort |
+	    comm -13 "$log.before" - >"$log.new"
+	rm -f "$log.before"
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" |
+	    tail -n 1)
+	crashes=$(wc -l <"$log.new")
+	if [ "$rc" -ne 0 ] && [ "$crashes" -eq 0 ]; then
+		crashes=1	# died without an artifact (OOM, setup error)
+	fi
+	echo "fuzz $name: ${execs:-0} execs, $crashes crashes"
+	if [ "$crashes" -ne 0 ]; then
+		fail=1
+		sed 's/^/  reproducer: /' "$log.new" | head -n 3
+		grep -m 1 -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error)' \
+		    "$log" | sed 's/^/  /'
+		echo "  log: $log"
+	fi
+	rm -f "$log.new"
+done
+exit $fail

@@ -1,0 +1,569 @@
+/*
+ * pan_detect - streaming card-number detector.
+ *
+ * Three layers, each a pure function of the stream's bytes, so the hits
+ * do not depend on how the stream is cut into feeds:
+ *
+ * 1. Kernel (per 64-byte block, stream-aligned: a partial block is
+ *    staged until the next feed). SIMD computes two bitmasks: X, bytes
+ *    that may belong to a number (ASCII digits, " -./", CR, LF, '>',
+ *    UTF-8 continuation bytes and the lead bytes C2 D9 DB E0-E3 EA EF
+ *    that start every Unicode digit or separator we know), and DL,
+ *    bytes that may start a digit (ASCII digits and those leads but
+ *    C2). A PAN needs 13 digits inside one maximal X-run, so only an
+ *    X-run holding >= 13 DL bytes goes to the exact path; runs are
+ *    found with shifts and ANDs (13-byte windows: m &= m >> 1, >> 2,
+ *    >> 4, >> 5) and a population count, and a run crossing blocks is
+ *    carried (DL count + first DL position). A block with < 13 DL bytes
+ *    and no carried digits costs a few instructions. Accented prose
+ *    stays fast because C3 (Latin-1 letters) is not an X lead.
+ * 2. Tokenizer (exact path, pan_track.c), started at the first DL byte of such a
+ *    run and run through the byte that ends it. It cuts digit
+ *    sequences: groups of digits joined by separator runs of at most 3
+ *    separators, plus at most one line break (CRLF, LF or CR) that may
+ *    be followed by up to 3 '>' quote marks. A byte that is neither a
+ *    digit nor such a separator ends the sequence.
+ * 3. Candidates in a sequence (groups g0..gk), in this order:
+ *    a. the whole sequence when it has 13..19 digits;
+ *    b. otherwise, group-aligned sub-ranges gi..gj (start at a group
+ *       start, end at a group end) of 13..19 digits that are either one
+ *       group or a card grouping (4-4-4-4, 4-6-5, 4-6-4, 4-4-4-4-3 with
+ *       one separator string). Ranges are tried by end group, longest
+ *       first; an accepted range blocks ranges overlapping it.
+ *    So "4111 1111 1111 1111 1234" gives 4111111111111111 once and no
+ *    shifted window, and a 23-digit id gives nothing. A candidate must
+ *    pass Luhn and have a brand (pan_card), and must not touch an ASCII
+ *    letter on either side, except where track data explains the
+ *    letter ('B' format code of track 1, EMV "57LL" hex and 'D').
+ *    Accepted candidates wait in a queue (pan_track) until 128 bytes
+ *    after them are known (or the stream ends); then track data, CVC
+ *    and confidence are decided from [start - 128, end + 128).
+ *
+ * Hits per PAN, in this order: PAN_KIND_PAN (HIGH when track data, CVC,
+ * keyword, expiry or card grouping), then PAN_KIND_TRACK1/TRACK2 (HIGH,
+ * same digits, start/end = the whole track data), then PAN_KIND_CVC
+ * (HIGH, the PAN's digits, start/end = the code).
+ *
+ * Bench figures (64 MiB, one thread, this machine): see bench_detect.c.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+#include "pan_detect.h"
+#include "pan_track.h"
+#include "pm_arena.h"
+
+#define PD_MIN		PAN_MIN_DIGITS
+#define PD_RING		PAN_TRACK_RING
+
+typedef void (*pd_scan_fn)(struct pan_detect *, const uint8_t *, size_t,
+    uint64_t);
+
+struct pan_detect {
+	pd_scan_fn scan;
+	uint64_t pos;		/* bytes fed so far */
+	uint8_t stage[64];	/* the partial block at the end of a feed */
+	size_t nstage;
+	int tok_active;		/* the tokenizer owns the current X-run */
+	unsigned run_dig;	/* DL bytes in the open X-run */
+	uint64_t run_first;	/* its first DL byte */
+	struct pan_track t;	/* tokenizer, candidates, look-back ring */
+};
+
+static int pd_kernel_choice;	/* test hook, see pan_detect_set_kernel */
+
+/* pd_ring_put - remember the last bytes of a feed for look-back */
+static void
+pd_ring_put(struct pan_detect *d, const uint8_t *p, size_t n)
+{
+	uint64_t at = d->pos;
+	size_t r, k;
+
+	if (n > PD_RING) {
+		at += n - PD_RING;
+		p += n - PD_RING;
+		n = PD_RING;
+	}
+	while (n > 0) {
+		r = (size_t)(at & (PD_RING - 1));
+		k = PD_RING - r < n ? PD_RING - r : n;
+		memcpy(d->t.v.ring + r, p, k);
+		p += k;
+		at += k;
+		n -= k;
+	}
+}
+
+/* pd_trigger - tokenize from `from` (an X-run's first DL) up to lim */
+static void
+pd_trigger(struct pan_detect *d, uint64_t from, uint64_t lim, int active)
+{
+	pan_track_run(&d->t, from, lim);
+	d->tok_active = active;
+}
+
+/* --- the kernel ------------------------------------------------------- */
+
+/* pd_below - bits 0..e-1 */
+static inline uint64_t
+pd_below(unsigned e)
+{
+	return e >= 64 ? ~0ULL : (1ULL << e) - 1;
+}
+
+/* pd_tail - carry the X-run open at the end of the block */
+static inline void
+pd_tail(struct pan_detect *d, uint64_t P, uint64_t x, uint64_t dl)
+{
+	uint64_t td, nx = ~x;
+	unsigned s;
+
+	d->run_dig = 0;
+	if ((int64_t)x >= 0 || dl == 0)
+		return;
+	s = nx ? 64 - (unsigned)__builtin_clzll(nx) : 0;
+	td = dl & ~pd_below(s);
+	if (td) {
+		d->run_dig = (unsigned)__builtin_popcountll(td);
+		d->run_first = P + (unsigned)__builtin_ctzll(td);
+	}
+}
+
+/* pd_runs - in-block X-runs of >= 13 bytes with >= 13 DL bytes */
+static void
+pd_runs(struct pan_detect *d, uint64_t P, uint64_t x, uint64_t dl,
+    uint64_t lim)
+{
+	uint64_t r = x & (x >> 1), below, above, rd;
+	unsigned i, s, e;
+
+	r &= r >> 2;
+	r &= r >> 4;
+	r &= r >> 5;
+	while (r) {
+		i = (unsigned)__builtin_ctzll(r);
+		below = ~x & pd_below(i);
+		s = below ? 64 - (unsigned)__builtin_clzll(below) : 0;
+		above = ~x >> i;
+		if (above == 0)
+			break;	/* reaches the block end: carried */
+		e = i + (unsigned)__builtin_ctzll(above);
+		rd = dl & pd_below(e) & ~pd_below(s);
+		if (__builtin_popcountll(rd) >= PD_MIN)
+			pd_trigger(d, P + (unsigned)__builtin_ctzll(rd),
+			    P + e + 1 < lim ? P + e + 1 : lim, 0);
+		r &= ~pd_below(e + 1);
+	}
+}
+
+/* pd_block_slow - a block that may hold (part of) a candidate run */
+static void
+pd_block_slow(struct pan_detect *d, uint64_t P, uint64_t x, uint64_t dl,
+    size_t nvalid)
+{
+	uint64_t lim = P + nvalid, nx = ~x, low;
+	unsigned e;
+
+	if (d->tok_active || d->run_dig) {
+		if (nx == 0) {		/* the run covers the block */
+			if (!d->tok_active)
+				pd_trigger(d, d->run_first, lim, 1);
+			else
+				pan_track_run(&d->t, 0, lim);
+			d->run_dig = 0;
+			goto out;
+		}
+		e = (unsigned)__builtin_ctzll(nx);
+		low = pd_below(e);
+		if (d->tok_active)
+			pd_trigger(d, 0, P + e + 1 < lim ?
+			    P + e + 1 : lim, 0);
+		else if (d->run_dig + __builtin_popcountll(dl & low) >= PD_MIN)
+			pd_trigger(d, d->run_first, P + e + 1 < lim ?
+			    P + e + 1 : lim, 0);
+		d->run_dig = 0;
+		x &= ~pd_below(e + 1);
+		dl &= ~pd_below(e + 1);
+	}
+	if (__builtin_popcountll(dl) >= PD_MIN)
+		pd_runs(d, P, x, dl, lim);
+	pd_tail(d, P, x, dl);
+out:
+	if (d->t.qn > 0)
+		pan_track_flush(&d->t, 0);
+}
+
+/* pd_masks_scalar - X and DL masks of one 64-byte block, portably */
+static void
+pd_masks_scalar(const uint8_t *p, uint64_t *xo, uint64_t *dlo)
+{
+	uint64_t x = 0, dl = 0;
+	unsigned i;
+	uint8_t b;
+	int isx, isd;
+
+	for (i = 0; i < 64; i++) {
+		b = p[i];
+		isd = (b >= '0' && b <= '9') || b == 0xD9 || b == 0xDB ||
+		    (b >= 0xE0 && b <= 0xE3) || b == 0xEA || b == 0xEF;
+		isx = isd || (b >= '-' && b <= '/') || b == ' ' || b == '\n' ||
+		    b == '\r' || b == '>' || (b >= 0x80 && b < 0xC0) ||
+		    b == 0xC2;
+		x |= (uint64_t)isx << i;
+		dl |= (uint64_t)isd << i;
+	}
+	*xo = x;
+	*dlo = dl;
+}
+
+/* pd_scan_scalar - the kernel over nblk whole blocks, portable */
+static void
+pd_scan_scalar(struct pan_detect *d, const uint8_t *p, size_t nblk,
+    uint64_t P)
+{
+	uint64_t x, dl;
+
+	for (; nblk > 0; nblk--, p += 64, P += 64) {
+		pd_masks_scalar(p, &x, &dl);
+		if (!d->tok_active && d->run_dig == 0 && (dl == 0 ||
+		    __builtin_popcountll(dl) < PD_MIN)) {
+			pd_tail(d, P, x, dl);
+			continue;
+		}
+		pd_block_slow(d, P, x, dl, 64);
+	}
+}
+
+#if defined(__x86_64__)
+/*
+ * SIMD masks. Signed-compare range tricks: v + (0x80 - lo) maps lo..hi
+ * onto -128..-128+(hi-lo), so one add and one compare test a range.
+ * X = [-./0-9] | ' ' | LF | CR | '>' | 80-BF | C2 D9 DB E0-E3 EA EF;
+ * DL = [0-9] | D9 DB E0-E3 EA EF. High bytes are looked at only when
+ * the block has any.
+ */
+#define PD_SET(T, b)	T((char)(b))
+
+/* pd_m16_sse2 - X and DL masks of 16 bytes */
+static inline void
+pd_m16_sse2(const uint8_t *p, unsigned *xo, unsigned *dlo)
+{
+	const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i x, dg, sp, ld;
+
+	x = _mm_cmplt_epi8(_mm_add_epi8(v, PD_SET(_mm_set1_epi8, 0x53)),
+	    PD_SET(_mm_set1_epi8, -128 + 13));
+	dg = _mm_cmplt_epi8(_mm_add_epi8(v, PD_SET(_mm_set1_epi8, 0x50)),
+	    PD_SET(_mm_set1_epi8, -128 + 10));
+	sp = _mm_or_si128(_mm_or_si128(
+	    _mm_cmpeq_epi8(v, PD_SET(_mm_set1_epi8, ' ')),
+	    _mm_cmpeq_epi8(v, PD_SET(_mm_set1_epi8, '\n'))), _mm_or_si128(
+	    _mm_cmpeq_epi8(v, PD_SET(_mm_set1_epi8, '\r')),
+	    _mm_cmpeq_epi8(v, PD_SET(_mm_set1_epi8, '>'))));
+	x = _mm_or_si128(x, sp);
+	if (_mm_movemask_epi8(v) != 0) {
+		ld = _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(_mm_add_epi8(v,
+		    PD_SET(_mm_set1_epi8, 0xA0)),
+		    PD_SET(_mm_set1_epi8, -128 + 4)),
+		    _mm_cmpeq_epi8(v, PD_SET(_mm_set1_epi8, 0xD9))),
+		    _mm_or_si128(_mm_or_si128(
+		    _mm_cmpeq_epi8(v, PD_SET(_mm_set1_epi8, 0xDB)),
+		    _mm_cmpeq_epi8(v, PD_SET(_mm_set1_epi8, 0xEA))),
+		    _mm_cmpeq_epi8(v, PD_SET(_mm_set1_epi8, 0xEF))));
+		dg = _mm_or_si128(dg, ld);
+		x = _mm_or_si128(_mm_or_si128(x, ld), _mm_or_si128(
+		    _mm_cmplt_epi8(v, PD_SET(_mm_set1_epi8, 0xC0)),
+		    _mm_cmpeq_epi8(v, PD_SET(_mm_set1_epi8, 0xC2))));
+	}
+	*xo = (unsigned)_mm_movemask_epi8(x);
+	*dlo = (unsigned)_mm_movemask_epi8(dg);
+}
+
+/* pd_scan_sse2 - the kernel over nblk whole blocks, SSE2 */
+static void
+pd_scan_sse2(struct pan_detect *d, const uint8_t *p, size_t nblk,
+    uint64_t P)
+{
+	unsigned x0, x1, x2, x3, d0, d1, d2, d3;
+	uint64_t x, dl;
+
+	for (; nblk > 0; nblk--, p += 64, P += 64) {
+		pd_m16_sse2(p, &x0, &d0);
+		pd_m16_sse2(p + 16, &x1, &d1);
+		pd_m16_sse2(p + 32, &x2, &d2);
+		pd_m16_sse2(p + 48, &x3, &d3);
+		x = x0 | (uint64_t)x1 << 16 | (uint64_t)x2 << 32 |
+		    (uint64_t)x3 << 48;
+		dl = d0 | (uint64_t)d1 << 16 | (uint64_t)d2 << 32 |
+		    (uint64_t)d3 << 48;
+		if (!d->tok_active && d->run_dig == 0 && (dl == 0 ||
+		    __builtin_popcountll(dl) < PD_MIN)) {
+			pd_tail(d, P, x, dl);
+			continue;
+		}
+		pd_block_slow(d, P, x, dl, 64);
+	}
+}
+
+#define PD_AVX2	__attribute__((target("avx2,popcnt,bmi")))
+#define PD_S32(b)	_mm256_set1_epi8((char)(b))
+
+/* pd_m32_avx2 - X and DL masks of 32 bytes */
+PD_AVX2 static inline void
+pd_m32_avx2(const uint8_t *p, uint32_t *xo, uint32_t *dlo)
+{
+	const __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)p);
+	__m256i x, dg, sp, ld;
+
+	x = _mm256_cmpgt_epi8(PD_S32(-128 + 13), _mm256_add_epi8(v,
+	    PD_S32(0x53)));
+	dg = _mm256_cmpgt_epi8(PD_S32(-128 + 10), _mm256_add_epi8(v,
+	    PD_S32(0x50)));
+	sp = _mm256_or_si256(_mm256_or_si256(
+	    _mm256_cmpeq_epi8(v, PD_S32(' ')),
+	    _mm256_cmpeq_epi8(v, PD_S32('\n'))), _mm256_or_si256(
+	    _mm256_cmpeq_epi8(v, PD_S32('\r')),
+	    _mm256_cmpeq_epi8(v, PD_S32('>'))));
+	x = _mm256_or_si256(x, sp);
+	if (_mm256_movemask_epi8(v) != 0) {
+		ld = _mm256_or_si256(_mm256_or_si256(_mm256_cmpgt_epi8(
+		    PD_S32(-128 + 4), _mm256_add_epi8(v, PD_S32(0xA0))),
+		    _mm256_cmpeq_epi8(v, PD_S32(0xD9))),
+		    _mm256_or_si256(_mm256_or_si256(
+		    _mm256_cmpeq_epi8(v, PD_S32(0xDB)),
+		    _mm256_cmpeq_epi8(v, PD_S32(0xEA))),
+		    _mm256_cmpeq_epi8(v, PD_S32(0xEF))));
+		dg = _mm256_or_si256(dg, ld);
+		x = _mm256_or_si256(_mm256_or_si256(x, ld), _mm256_or_si256(
+		    _mm256_cmpgt_epi8(PD_S32(0xC0), v),
+		    _mm256_cmpeq_epi8(v, PD_S32(0xC2))));
+	}
+	*xo = (uint32_t)_mm256_movemask_epi8(x);
+	*dlo = (uint32_t)_mm256_movemask_epi8(dg);
+}
+
+/* pd_scan_avx2 - the kernel over nblk whole blocks, AVX2 */
+PD_AVX2 static void
+pd_scan_avx2(struct pan_detect *d, const uint8_t *p, size_t nblk,
+    uint64_t P)
+{
+	uint32_t x0, x1, d0, d1;
+	uint64_t x, dl;
+
+	for (; nblk > 0; nblk--, p += 64, P += 64) {
+		pd_m32_avx2(p, &x0, &d0);
+		pd_m32_avx2(p + 32, &x1, &d1);
+		x = x0 | (uint64_t)x1 << 32;
+		dl = d0 | (uint64_t)d1 << 32;
+		if (!d->tok_active && d->run_dig == 0 &&
+		    __builtin_popcountll(dl) < PD_MIN) {
+			pd_tail(d, P, x, dl);
+			continue;
+		}
+		pd_block_slow(d, P, x, dl, 64);
+	}
+}
+#endif
+
+/* pd_pick - the kernel for this CPU (or the one a test forced) */
+static pd_scan_fn
+pd_pick(void)
+{
+#if defined(__x86_64__)
+	if (pd_kernel_choice == 1)
+		return pd_scan_scalar;
+	if (pd_kernel_choice == 2)
+		return pd_scan_sse2;
+	__builtin_cpu_init();
+	if (pd_kernel_choice != 1 && __builtin_cpu_supports("avx2") &&
+	    __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("bmi"))
+		return pd_scan_avx2;
+	return pd_scan_sse2;
+#else
+	return pd_scan_scalar;
+#endif
+}
+
+/* --- public API -------------------------------------------------------- */
+
+/* pan_detect_set_kernel - test hook: 0 auto, 1 scalar, 2 sse2, 3 avx2 */
+int
+pan_detect_set_kernel(int k)
+{
+	int old = pd_kernel_choice;
+
+	pd_kernel_choice = k;
+	return old;
+}
+
+/* pan_detect_new - a detector calling cb(arg, hit) for each hit */
+struct pan_detect *
+pan_detect_new(pan_detect_cb cb, void *arg)
+{
+	struct pan_detect *d = NULL;
+
+	if (cb == NULL || (d = calloc(1, sizeof(*d))) == NULL)
+		return NULL;
+	d->t.cb = cb;
+	d->t.arg = arg;
+	d->t.last_acc = -1;
+	d->scan = pd_pick();
+	return d;
+}
+
+/* pan_detect_feed - feed the next n bytes of the stream */
+void
+pan_detect_feed(struct pan_detect *d, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	size_t off = 0, k, nb;
+
+	if (d == NULL || b == NULL || n == 0 || d->t.v.eof)
+		return;
+	d->t.v.cp = b;
+	d->t.v.cbase = d->pos;
+	d->t.v.cend = d->pos + n;
+	if (d->nstage > 0) {
+		k = 64 - d->nstage < n ? 64 - d->nstage : n;
+		memcpy(d->stage + d->nstage, b, k);
+		d->nstage += k;
+		off = k;
+		if (d->nstage == 64) {
+			d->nstage = 0;
+			d->scan(d, d->stage, 1, d->pos + k - 64);
+		}
+	}
+	if (d->nstage == 0) {
+		nb = (n - off) / 64;
+		if (nb > 0)
+			d->scan(d, b + off, nb, d->pos + off);
+		off += nb * 64;
+		memcpy(d->stage, b + off, n - off);
+		d->nstage = n - off;
+	}
+	pan_track_flush(&d->t, 0);
+	pd_ring_put(d, b, n);
+	d->pos += n;
+	d->t.v.cp = NULL;
+	d->t.v.cbase = d->t.v.cend = d->pos;
+}
+
+/* pan_detect_finish - end of stream: the last block, pending hits */
+void
+pan_detect_finish(struct pan_detect *d)
+{
+	uint8_t blk[64];
+	uint64_t x, dl;
+
+	if (d == NULL || d->t.v.eof)
+		return;
+	d->t.v.eof = 1;
+	memset(blk, 0, sizeof(blk));
+	memcpy(blk, d->stage, d->nstage);
+	pd_masks_scalar(blk, &x, &dl);
+	pd_block_slow(d, d->pos - d->nstage, x, dl, d->nstage);
+	pan_track_end(&d->t);
+	pan_track_flush(&d->t, 1);
+	pm_wipe(blk, sizeof(blk));
+	pm_wipe(d->stage, sizeof(d->stage));
+}
+
+/* pan_detect_reset - wipe all state; ready for a new stream */
+void
+pan_detect_reset(struct pan_detect *d)
+{
+	pan_detect_cb cb;
+	void *arg;
+	pd_scan_fn scan;
+
+	if (d == NULL)
+		return;
+	cb = d->t.cb;
+	arg = d->t.arg;
+	scan = d->scan;
+	pm_wipe(d, sizeof(*d));
+	d->t.cb = cb;
+	d->t.arg = arg;
+	d->t.last_acc = -1;
+	d->scan = scan;
+}
+
+/* pan_detect_free - wipe and free; NULL is fine */
+void
+pan_detect_free(struct pan_detect *d)
+{
+	if (d == NULL)
+		return;
+	pm_wipe(d, sizeof(*d));
+	free(d);
+}
+
+/* pan_detect_buf - one-shot detection over a whole buffer */
+pm_status
+pan_detect_buf(const void *p, size_t n, pan_detect_cb cb, void *arg)
+{
+	struct pan_detect *d = pan_detect_new(cb, arg);
+
+	if (d == NULL)
+		return PM_ENOMEM;
+	pan_detect_feed(d, p, n);
+	pan_detect_finish(d);
+	pan_detect_free(d);
+	return PM_OK;
+}
+
+/* pd_has_cb - note that a PAN was seen */
+static void
+pd_has_cb(void *arg, const struct pan_hit *hit)
+{
+	if (hit->kind == PAN_KIND_PAN)
+		*(int *)arg = 1;
+}
+
+/* pan_detect_has_pan - 1 when p holds a PAN; 1 on ENOMEM (fail closed) */
+int
+pan_detect_has_pan(const void *p, size_t n)
+{
+	int found = 0;
+
+	if (pan_detect_buf(p, n, pd_has_cb, &found) != PM_OK)
+		return 1;
+	return found;
+}
+
+/* pan_kind_str - "pan", "track1", "track2", "cvc" */
+const char *
+pan_kind_str(enum pan_kind k)
+{
+	switch (k) {
+	case PAN_KIND_PAN:
+		return "pan";
+	case PAN_KIND_TRACK1:
+		return "track1";
+	case PAN_KIND_TRACK2:
+		return "track2";
+	case PAN_KIND_CVC:
+		return "cvc";
+	default:
+		return "unknown";
+	}
+}
+
+/* pan_conf_str - "medium", "high" */
+const char *
+pan_conf_str(enum pan_conf c)
+{
+	switch (c) {
+	case PAN_CONF_MEDIUM:
+		return "medium";
+	case PAN_CONF_HIGH:
+		return "high";
+	default:
+		return "unknown";
+	}
+}

@@ -1,0 +1,655 @@
+/*
+ * pan_track - digit sequences, candidates, track data.
+ *
+ * Strategy: a character-level state machine (IDLE -> DIG <-> SEP) reads
+ * only the X-runs the detector's kernel hands it. Groups of the current
+ * sequence sit in a small ring; candidate ranges are tried when the
+ * sequence ends, or, once it is longer than 19 digits (so the whole can
+ * no longer be a PAN), as each group closes. Accepted candidates wait
+ * in a FIFO until PT_A bytes after them are known, then track data,
+ * CVC codes and confidence are read from a copy of [start - PT_B,
+ * end + PT_A), and the hits are reported in queue order.
+ *
+ * Track recognisers: the detector has already found a valid PAN; here
+ * we only look at the bytes right before it (sentinel, format code, EMV
+ * tag and length) and the field separator right after it ('^', '=' or
+ * 'D'), then require the expiry date and service code (7 digits) that
+ * every track format carries, so "4111...=" in a URL or "4111...D" in a
+ * hex dump does not count as track data.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "pan_ctx.h"
+#include "pan_track.h"
+#include "pm_arena.h"
+
+#define PT_RING		PAN_TRACK_RING
+#define PT_QMAX		PAN_TRACK_QMAX
+#define PT_GRING	PAN_TRACK_GRING
+#define PT_GDIG		PAN_TRACK_GDIG
+#define PT_SEPMAX	PAN_TRACK_SEPMAX
+#define PT_B		128	/* before-context of a candidate */
+#define PT_A		128	/* after-context of a candidate */
+#define PT_CTXMAX	1024	/* B + longest candidate (~310) + A */
+#define PT_MIN		PAN_MIN_DIGITS
+#define PT_MAX		PAN_MAX_DIGITS
+#define PT_CVCMAX	4
+#define PT_IDLE		PAN_TRACK_IDLE
+#define PT_DIG		PAN_TRACK_DIG
+#define PT_SEP		PAN_TRACK_SEP
+#define PT_G(t, i)	(&(t)->g[(i) % PT_GRING])
+
+#define PAN_TRACK_NAME_MAX	26	/* ISO/IEC 7813 name field */
+#define PAN_TRACK_MIN_TAIL	7	/* YYMM + service code */
+
+/* pan_track_digits - number of ASCII digits at c[i..n) */
+static size_t
+pan_track_digits(const uint8_t *c, size_t n, size_t i)
+{
+	size_t k = 0;
+
+	while (i + k < n && c[i + k] >= '0' && c[i + k] <= '9')
+		k++;
+	return k;
+}
+
+/* pan_track_hex - 1 for an ASCII hex digit */
+static int
+pan_track_hex(uint8_t b)
+{
+	return (b >= '0' && b <= '9') || (b >= 'A' && b <= 'F') ||
+	    (b >= 'a' && b <= 'f');
+}
+
+/* pan_track_tag57 - 1 when c[i..i+4) is "57" and a hex length byte */
+static int
+pan_track_tag57(const uint8_t *c, size_t i)
+{
+	return c[i] == '5' && c[i + 1] == '7' && pan_track_hex(c[i + 2]) &&
+	    pan_track_hex(c[i + 3]);
+}
+
+/* pan_track_t2 - track 2: [';'] PAN '=' 7+ digits ['?'] */
+static int
+pan_track_t2(const uint8_t *c, size_t n, size_t s, size_t e,
+    struct pan_track_m *m)
+{
+	size_t k = pan_track_digits(c, n, e + 1);
+
+	if (k < PAN_TRACK_MIN_TAIL)
+		return 0;
+	m->kind = PAN_KIND_TRACK2;
+	m->emv = 0;
+	m->start = (s > 0 && c[s - 1] == ';') ? s - 1 : s;
+	m->end = e + 1 + k;
+	if (m->end < n && c[m->end] == '?')
+		m->end++;
+	return 1;
+}
+
+/* pan_track_emv - "57" LL [' '] PAN 'D' 7+ digits ['F'...] */
+static int
+pan_track_emv(const uint8_t *c, size_t n, size_t s, size_t e,
+    struct pan_track_m *m)
+{
+	size_t k = pan_track_digits(c, n, e + 1);
+	size_t at;
+
+	if (k < PAN_TRACK_MIN_TAIL)
+		return 0;
+	if (s >= 4 && pan_track_tag57(c, s - 4))
+		at = s - 4;
+	else if (s >= 5 && c[s - 1] == ' ' && pan_track_tag57(c, s - 5))
+		at = s - 5;
+	else
+		return 0;
+	m->kind = PAN_KIND_TRACK2;
+	m->emv = 1;
+	m->start = at;
+	m->end = e + 1 + k;
+	while (m->end < n && (c[m->end] == 'F' || c[m->end] == 'f'))
+		m->end++;
+	return 1;
+}
+
+/* pan_track_t1 - track 1: ['%']['B'] PAN '^' NAME '^' 7+ digits ['?'] */
+static int
+pan_track_t1(const uint8_t *c, size_t n, size_t s, size_t e,
+    struct pan_track_m *m)
+{
+	size_t j = e + 1, name = 0, k;
+
+	while (j < n && c[j] != '^' && c[j] >= 0x20 && c[j] < 0x7F &&
+	    name < PAN_TRACK_NAME_MAX) {
+		j++;
+		name++;
+	}
+	if (name == 0 || j >= n || c[j] != '^')
+		return 0;
+	k = pan_track_digits(c, n, j + 1);
+	if (k < PAN_TRACK_MIN_TAIL)
+		return 0;
+	m->kind = PAN_KIND_TRACK1;
+	m->emv = 0;
+	m->start = s;
+	if (s > 0 && (c[s - 1] == 'B' || c[s - 1] == 'b')) {
+		m->start = s - 1;
+		if (s > 1 && c[s - 2] == '%')
+			m->start = s - 2;
+	}
+	m->end = j + 1 + k;
+	if (m->end < n && c[m->end] == '?')
+		m->end++;
+	return 1;
+}
+
+/* pan_track_find - is c[s..e) the PAN field of track data? */
+int
+pan_track_find(const uint8_t *c, size_t n, size_t s, size_t e,
+    struct pan_track_m *m)
+{
+	if (e >= n)
+		return 0;
+	switch (c[e]) {
+	case '=':
+		return pan_track_t2(c, n, s, e, m);
+	case 'D':
+	case 'd':
+		return pan_track_emv(c, n, s, e, m);
+	case '^':
+		return pan_track_t1(c, n, s, e, m);
+	default:
+		return 0;
+	}
+}
+
+/* pan_track_view_copy - copy stream bytes [a, b) into out */
+void
+pan_track_view_copy(const struct pan_track_view *v, uint64_t a, uint64_t b,
+    uint8_t *out)
+{
+	while (a < b) {
+		uint64_t stop;
+		size_t r, k;
+
+		if (a >= v->cbase) {
+			memcpy(out, v->cp + (a - v->cbase), (size_t)(b - a));
+			return;
+		}
+		stop = b < v->cbase ? b : v->cbase;
+		r = (size_t)(a & (PT_RING - 1));
+		k = (size_t)(stop - a);
+		if (k > PT_RING - r)
+			k = PT_RING - r;
+		memcpy(out, v->ring + r, k);
+		out += k;
+		a += k;
+	}
+}
+
+/* --- evaluation of pending candidates -------------------------------- */
+
+/* pan_track_emit - hand one hit to the callback, then wipe its digits */
+static void
+pan_track_emit(struct pan_track *t, const struct pan_track_cand *c, enum pan_kind kind,
+    enum pan_conf conf, uint64_t start, uint64_t end)
+{
+	struct pan_hit h;
+
+	memcpy(t->hitdig, c->dig, c->n);
+	h.kind = kind;
+	h.conf = conf;
+	h.brand = c->brand;
+	h.digits = t->hitdig;
+	h.ndigits = c->n;
+	h.start = start;
+	h.end = end;
+	t->cb(t->arg, &h);
+	pm_wipe(t->hitdig, sizeof(t->hitdig));
+}
+
+/* pan_track_track_ok - whether the letters glued to c are explained by m */
+static int
+pan_track_track_ok(const struct pan_track_cand *c, int trk, const struct pan_track_m *m)
+{
+	int lb = c->lglue == 'B' || c->lglue == 'b';
+
+	if (c->need_emv || c->rglue || (c->lglue && !lb))
+		return trk && m->emv;
+	if (lb)
+		return trk && (m->kind == PAN_KIND_TRACK1 || m->emv);
+	return 1;
+}
+
+/* pan_track_eval - decide track data, CVC and confidence; emit the hits */
+static void
+pan_track_eval(struct pan_track *t, const struct pan_track_cand *c, uint64_t b)
+{
+	uint8_t buf[PT_CTXMAX];
+	size_t cvc[PT_CVCMAX][2];
+	struct pan_track_m m;
+	uint64_t a = c->start > PT_B ? c->start - PT_B : 0;
+	size_t n, s, e, ncvc, k;
+	enum pan_conf conf;
+	int trk;
+
+	if (t->v.cbase > PT_RING && a < t->v.cbase - PT_RING)
+		a = t->v.cbase - PT_RING;	/* never: candidates are short */
+	if (b - a > PT_CTXMAX)
+		b = a + PT_CTXMAX;
+	n = (size_t)(b - a);
+	s = (size_t)(c->start - a);
+	e = (size_t)(c->end - a);
+	pan_track_view_copy(&t->v, a, b, buf);
+	trk = pan_track_find(buf, n, s, e, &m);
+	if (!pan_track_track_ok(c, trk, &m))
+		goto out;
+	ncvc = pan_ctx_cvc(buf, n, s, e, cvc, PT_CVCMAX);
+	conf = (c->grouped || trk || ncvc > 0 || pan_ctx_high(buf, n, s, e))
+	    ? PAN_CONF_HIGH : PAN_CONF_MEDIUM;
+	pan_track_emit(t, c, PAN_KIND_PAN, conf, c->start, c->end);
+	if (trk)
+		pan_track_emit(t, c, m.kind, PAN_CONF_HIGH, a + m.start, a + m.end);
+	for (k = 0; k < ncvc; k++)
+		pan_track_emit(t, c, PAN_KIND_CVC, PAN_CONF_HIGH, a + cvc[k][0],
+		    a + cvc[k][1]);
+out:
+	pm_wipe(buf, n);
+}
+
+/* pan_track_flush - evaluate the candidates whose context is known */
+void
+pan_track_flush(struct pan_track *t, int final)
+{
+	struct pan_track_cand *c = NULL;
+	uint64_t b;
+
+	while (t->qn > 0) {
+		c = &t->q[t->qhead];
+		b = c->end + PT_A;
+		if (b > t->v.cend) {
+			if (!final)
+				break;
+			b = t->v.cend;
+		}
+		pan_track_eval(t, c, b);
+		pm_wipe(c, sizeof(*c));
+		t->qhead = (t->qhead + 1) % PT_QMAX;
+		t->qn--;
+	}
+}
+
+/* pan_track_push - queue an accepted candidate */
+static void
+pan_track_push(struct pan_track *t, const struct pan_track_cand *c)
+{
+	if (t->qn == PT_QMAX) {
+		/* cannot happen (candidates are >= 13 bytes apart and wait
+		 * PT_A bytes); evaluate the oldest with what is known */
+		struct pan_track_cand *h = &t->q[t->qhead];
+
+		pan_track_eval(t, h, h->end + PT_A < t->v.cend ? h->end + PT_A :
+		    t->v.cend);
+		pm_wipe(h, sizeof(*h));
+		t->qhead = (t->qhead + 1) % PT_QMAX;
+		t->qn--;
+	}
+	t->q[(t->qhead + t->qn) % PT_QMAX] = *c;
+	t->qn++;
+}
+
+/* --- candidates within a digit sequence ------------------------------ */
+
+/* pan_track_grouped - 1 when groups i..j are a card grouping, one separator */
+static int
+pan_track_grouped(const struct pan_track *t, uint32_t i, uint32_t j)
+{
+	static const uint8_t pats[][6] = {
+		{ 4, 4, 4, 4, 0 }, { 4, 6, 5, 0 }, { 4, 6, 4, 0 },
+		{ 4, 4, 4, 4, 3, 0 },
+	};
+	const struct pan_track_group *s1 = NULL, *g = NULL;
+	uint32_t k, p;
+
+	if (j - i < 2 || j - i > 4)
+		return 0;
+	s1 = PT_G(t, i + 1);
+	if (s1->seplen == 0 || s1->seplen == 0xff)
+		return 0;
+	for (k = i + 2; k <= j; k++) {
+		g = PT_G(t, k);
+		if (g->seplen != s1->seplen ||
+		    memcmp(g->sep, s1->sep, s1->seplen) != 0)
+			return 0;
+	}
+	for (p = 0; p < sizeof(pats) / sizeof(pats[0]); p++) {
+		for (k = i; k <= j && PT_G(t, k)->nd == pats[p][k - i]; k++)
+			;
+		if (k > j && pats[p][j - i + 1] == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* pan_track_hexalpha - 1 for A-F / a-f (the only letters track data explains) */
+static int
+pan_track_hexalpha(char ch)
+{
+	return (ch >= 'A' && ch <= 'F') || (ch >= 'a' && ch <= 'f');
+}
+
+/* pan_track_try - check range i..j (Luhn, brand, glue); queue it if good */
+static int
+pan_track_try(struct pan_track *t, uint32_t i, uint32_t j, int is_last)
+{
+	struct pan_track_cand c;
+	const struct pan_track_group *g = NULL;
+	uint32_t k;
+	int ok = 0;
+
+	memset(&c, 0, sizeof(c));
+	for (k = i; k <= j; k++) {
+		g = PT_G(t, k);
+		memcpy(c.dig + c.n, g->dig, g->nd);
+		c.n = (uint8_t)(c.n + g->nd);
+	}
+	c.lglue = i == 0 ? t->lglue : 0;
+	c.rglue = (is_last && j + 1 == t->ng) ? t->rglue : 0;
+	if ((c.lglue && !pan_track_hexalpha(c.lglue)) ||
+	    (c.rglue && c.rglue != 'D' && c.rglue != 'd'))
+		goto out;
+	if (!pan_card_luhn(c.dig, c.n) ||
+	    (c.brand = pan_card_brand(c.dig, c.n)) == NULL)
+		goto out;
+	c.grouped = (uint8_t)pan_track_grouped(t, i, j);
+	c.start = PT_G(t, i)->start;
+	c.end = PT_G(t, j)->end;
+	pan_track_push(t, &c);
+	t->last_acc = j;
+	ok = 1;
+out:
+	pm_wipe(&c, sizeof(c));
+	return ok;
+}
+
+/* pan_track_eval_group - try the ranges ending at group j, longest first */
+static void
+pan_track_eval_group(struct pan_track *t, uint32_t j, int is_last)
+{
+	uint32_t cand[PT_MAX];
+	uint32_t i, n = 0, nc = 0;
+
+	for (i = j + 1; i-- > 0 && j - i < PT_MAX;) {
+		if (PT_G(t, i)->nd > PT_GDIG)
+			break;
+		n += PT_G(t, i)->nd;
+		if (n > PT_MAX)
+			break;
+		if (n >= PT_MIN)
+			cand[nc++] = i;
+	}
+	while (nc-- > 0) {
+		i = cand[nc];
+		if ((int64_t)i <= t->last_acc)
+			continue;
+		if (!t->longmode && i == 0 && is_last)
+			continue;	/* the whole sequence: tried already */
+		if (i != j && !pan_track_grouped(t, i, j))
+			continue;
+		if (pan_track_try(t, i, j, is_last))
+			return;
+	}
+}
+
+/* pan_track_emv_glued - "57" LL PAN 'D': PAN glued to the tag's digits */
+static void
+pan_track_emv_glued(struct pan_track *t)
+{
+	const struct pan_track_group *g = PT_G(t, t->ng - 1);
+	struct pan_track_cand c;
+	uint8_t tb[PT_MAX + 4];
+	size_t len, k, i;
+
+	memset(&c, 0, sizeof(c));
+	len = (size_t)(g->end - g->start);
+	if (len > sizeof(tb))
+		len = sizeof(tb);
+	pan_track_view_copy(&t->v, g->end - len, g->end, tb);
+	for (k = PT_MAX; k >= PT_MIN; k--) {
+		if (len < k + 4 || tb[len - k - 4] != '5' ||
+		    tb[len - k - 3] != '7')
+			continue;
+		for (i = len - k - 4; i < len && tb[i] >= '0' &&
+		    tb[i] <= '9'; i++)
+			;
+		if (i < len)
+			continue;
+		memcpy(c.dig, tb + len - k, k);
+		c.n = (uint8_t)k;
+		if (pan_card_luhn(c.dig, c.n) &&
+		    (c.brand = pan_card_brand(c.dig, c.n)) != NULL) {
+			c.start = g->end - k;
+			c.end = g->end;
+			c.need_emv = 1;
+			pan_track_push(t, &c);
+			break;
+		}
+	}
+	pm_wipe(&c, sizeof(c));
+	pm_wipe(tb, sizeof(tb));
+}
+
+/* --- the tokenizer ---------------------------------------------------- */
+
+/* pan_track_seq_begin - a digit after a non-number: a new sequence */
+static void
+pan_track_seq_begin(struct pan_track *t, uint64_t at)
+{
+	struct pan_track_group *g = PT_G(t, 0);
+	uint8_t prev = 0;
+
+	if (at > 0)
+		pan_track_view_copy(&t->v, at - 1, at, &prev);
+	t->lglue = ((prev >= 'A' && prev <= 'Z') || (prev >= 'a' &&
+	    prev <= 'z')) ? (char)prev : 0;
+	t->st = PT_DIG;
+	t->ng = 1;
+	t->tot = 0;
+	t->eval_next = 0;
+	t->longmode = 0;
+	t->last_acc = -1;
+	memset(g, 0, sizeof(*g));
+	g->start = at;
+}
+
+/* pan_track_seq_end - the sequence ended; rg is the letter touching it or 0 */
+static void
+pan_track_seq_end(struct pan_track *t, char rg)
+{
+	uint32_t j, last = t->ng - 1;
+
+	t->rglue = rg;
+	if (!t->longmode) {
+		if (t->tot >= PT_MIN && !pan_track_try(t, 0, last, 1))
+			for (j = t->eval_next; j <= last; j++)
+				pan_track_eval_group(t, j, j == last);
+	} else {
+		pan_track_eval_group(t, last, 1);
+	}
+	if ((rg == 'D' || rg == 'd') && t->last_acc != (int64_t)last &&
+	    PT_G(t, last)->nd >= PT_MIN + 4)
+		pan_track_emv_glued(t);
+	pm_wipe(t->g, (t->ng < PT_GRING ? t->ng : PT_GRING) *
+	    sizeof(t->g[0]));
+	t->st = PT_IDLE;
+}
+
+/* pan_track_digit - one more digit in the current group */
+static void
+pan_track_digit(struct pan_track *t, int val, uint64_t at, size_t len)
+{
+	struct pan_track_group *g = PT_G(t, t->ng - 1);
+	uint32_t j;
+
+	if (g->nd < PT_GDIG)
+		g->dig[g->nd] = (char)('0' + val);
+	if (g->nd < UINT32_MAX)
+		g->nd++;
+	g->end = at + len;
+	if (t->tot < 1000)
+		t->tot++;
+	if (!t->longmode && t->tot > PT_MAX) {
+		/* too long to be one PAN: ranges of closed groups now */
+		t->longmode = 1;
+		for (j = t->eval_next; j + 1 < t->ng; j++)
+			pan_track_eval_group(t, j, 0);
+		t->eval_next = t->ng - 1;
+	}
+}
+
+/* pan_track_group_next - a digit after a separator run: close, open a group */
+static void
+pan_track_group_next(struct pan_track *t, uint64_t at)
+{
+	struct pan_track_group *g = NULL;
+
+	if (t->longmode) {
+		pan_track_eval_group(t, t->ng - 1, 0);
+		t->eval_next = t->ng;
+	}
+	t->ng++;
+	g = PT_G(t, t->ng - 1);
+	memset(g, 0, sizeof(*g));
+	g->start = at;
+	g->seplen = t->seplen;
+	if (t->seplen != 0xff)
+		memcpy(g->sep, t->sep, t->seplen);
+}
+
+/* pan_track_sep_add - add a unit to the separator run; 0 if it breaks it */
+static int
+pan_track_sep_add(struct pan_track *t, enum pan_ctx_cls cls, uint64_t at,
+    size_t len)
+{
+	switch (cls) {
+	case PAN_CLS_SEP:
+		if (t->nsimple >= 3)
+			return 0;
+		t->nsimple++;
+		t->lastcr = 0;
+		break;
+	case PAN_CLS_CR:
+		if (t->nbreak)
+			return 0;
+		t->nbreak = 1;
+		t->lastcr = 1;
+		break;
+	case PAN_CLS_LF:
+		if (!t->lastcr && t->nbreak)
+			return 0;
+		t->nbreak = 1;
+		t->lastcr = 0;
+		break;
+	case PAN_CLS_GT:
+		if (!t->nbreak || t->ngt >= 3)
+			return 0;
+		t->ngt++;
+		t->lastcr = 0;
+		break;
+	default:
+		return 0;
+	}
+	if (t->seplen != 0xff && t->seplen + len <= PT_SEPMAX) {
+		pan_track_view_copy(&t->v, at, at + len, (uint8_t *)t->sep + t->seplen);
+		t->seplen = (uint8_t)(t->seplen + len);
+	} else {
+		t->seplen = 0xff;
+	}
+	return 1;
+}
+
+/* pan_track_tok_unit - feed one character to the sequence state machine */
+static void
+pan_track_tok_unit(struct pan_track *t, enum pan_ctx_cls cls, int val,
+    uint8_t b0, size_t len)
+{
+	uint64_t at = t->tok_pos;
+
+	switch (t->st) {
+	case PT_IDLE:
+		if (cls == PAN_CLS_DIGIT) {
+			pan_track_seq_begin(t, at);
+			pan_track_digit(t, val, at, len);
+		}
+		break;
+	case PT_DIG:
+		if (cls == PAN_CLS_DIGIT) {
+			pan_track_digit(t, val, at, len);
+			break;
+		}
+		t->st = PT_SEP;
+		t->nsimple = t->nbreak = t->ngt = t->lastcr = 0;
+		t->seplen = 0;
+		if (!pan_track_sep_add(t, cls, at, len))
+			pan_track_seq_end(t, cls == PAN_CLS_ALNUM ? (char)b0 : 0);
+		break;
+	case PT_SEP:
+		if (cls == PAN_CLS_DIGIT) {
+			pan_track_group_next(t, at);
+			pan_track_digit(t, val, at, len);
+			t->st = PT_DIG;
+		} else if (!pan_track_sep_add(t, cls, at, len)) {
+			pan_track_seq_end(t, 0);
+		}
+		break;
+	}
+}
+
+/* pan_track_tok_run - run the tokenizer up to stream position lim */
+static void
+pan_track_tok_run(struct pan_track *t, uint64_t lim)
+{
+	uint8_t u[4];
+	const uint8_t *p = NULL;
+	enum pan_ctx_cls cls;
+	size_t have, len;
+	int val;
+
+	while (t->tok_pos < lim) {
+		have = t->v.cend - t->tok_pos < 4 ?
+		    (size_t)(t->v.cend - t->tok_pos) : 4;
+		if (t->tok_pos >= t->v.cbase) {
+			p = t->v.cp + (t->tok_pos - t->v.cbase);
+		} else {
+			pan_track_view_copy(&t->v, t->tok_pos, t->tok_pos + have, u);
+			p = u;
+		}
+		cls = pan_ctx_char(p, have, t->v.eof, &len, &val);
+		if (cls == PAN_CLS_MORE)
+			break;
+		pan_track_tok_unit(t, cls, val, p[0], len);
+		t->tok_pos += len;
+	}
+	pm_wipe(u, sizeof(u));
+}
+
+/* pan_track_trigger - tokenize from `from` (an X-run's first DL) up to lim */
+/* pan_track_run - tokenize up to lim, skipping to `from` when idle */
+void
+pan_track_run(struct pan_track *t, uint64_t from, uint64_t lim)
+{
+	if (t->st == PT_IDLE && t->tok_pos < from)
+		t->tok_pos = from;
+	pan_track_tok_run(t, lim);
+}
+
+/* pan_track_end - end of stream: read to the end, close the sequence */
+void
+pan_track_end(struct pan_track *t)
+{
+	pan_track_tok_run(t, t->v.cend);
+	if (t->st != PT_IDLE)
+		pan_track_seq_end(t, 0);
+}
