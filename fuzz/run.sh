@@ -34,21 +34,26 @@ for bin in "$@"; do
 	seeds=$here/corpus/$name
 	work=$workroot/$name
 	log=$logdir/$base.log
-	mkdir -p "$work" "$seeds"
+	mkdir -p "$work"
 	if [ ! -x "$bin" ]; then
 		echo "fuzz $name: binary $bin missing"
 		fail=1
 		continue
 	fi
-	find "$seeds" -maxdepth 1 -type f -exec cp -p {} "$work"/ \;
+	dirs=$work
+	if [ -d "$seeds" ]; then
+		find "$seeds" -maxdepth 1 -type f -exec cp -p {} "$work"/ \;
+		dirs="$work $seeds"
+	fi
 	dict=
 	[ -f "$here/$name.dict" ] && dict="-dict=$here/$name.dict"
 	find "$crashdir" -maxdepth 1 -name "$base-*" | sort >"$log.before"
+	# word splitting of $dict and $dirs is wanted (no spaces in paths)
 	# shellcheck disable=SC2086
 	"$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
 	    -max_len=1048576 -print_final_stats=1 \
 	    -artifact_prefix="$crashdir/$base-" $dict \
-	    "$work" "$seeds" >"$log" 2>&1
+	    $dirs >"$log" 2>&1
 	rc=$?
 	find "$crashdir" -maxdepth 1 -name "$base-*" | sort |
 	    comm -13 "$log.before" - >"$log.new"

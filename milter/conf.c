@@ -15,7 +15,8 @@
 
 #include "conf.h"
 
-enum conf_type { CONF_STR, CONF_SIZE, CONF_UINT, CONF_MASK };
+enum conf_type { CONF_STR, CONF_SIZE, CONF_UINT, CONF_MASK, CONF_BOOL,
+	CONF_ONERR };
 
 struct conf_key {
 	const char *name;
@@ -26,9 +27,24 @@ struct conf_key {
 
 #define LIM(f)	(offsetof(struct conf, lim) + offsetof(struct pm_limits, f))
 
+#define STR(f)	CONF_STR, offsetof(struct conf, f), 0, 0
+
 static const struct conf_key conf_keys[] = {
-	{ "token_key_file", CONF_STR, offsetof(struct conf, token_key_file),
-	  0, 0 },
+	{ "socket", STR(socket) },
+	{ "user", STR(user) },
+	{ "group", STR(group) },
+	{ "pidfile", STR(pidfile) },
+	{ "policy", STR(policy) },
+	{ "keyring", STR(keyring) },
+	{ "token_key_file", STR(token_key_file) },
+	{ "on_error", CONF_ONERR, offsetof(struct conf, on_error), 0, 0 },
+	{ "timeout", CONF_UINT, offsetof(struct conf, timeout), 1, 3600 },
+	{ "log_facility", STR(log_facility) },
+	{ "log_level", STR(log_level) },
+	{ "add_header", CONF_BOOL, offsetof(struct conf, add_header), 0, 0 },
+	{ "lock_memory", CONF_BOOL, offsetof(struct conf, lock_memory), 0, 0 },
+	{ "reject_text", STR(reject_text) },
+	{ "tempfail_text", STR(tempfail_text) },
 	{ "mask", CONF_MASK, offsetof(struct conf, mask), 0, 0 },
 	{ "max_message_size", CONF_SIZE, LIM(max_message_size), 1024,
 	  1ULL << 32 },
@@ -49,6 +65,8 @@ conf_default(struct conf *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->mask = PAN_MASK_FIRST6LAST4;
+	c->on_error = CONF_ON_ERROR_TEMPFAIL;
+	c->timeout = 300;
 	pm_limits_default(&c->lim);
 }
 
@@ -56,9 +74,28 @@ conf_default(struct conf *c)
 void
 conf_fini(struct conf *c)
 {
+	size_t k;
+
+	for (k = 0; k < sizeof(conf_keys) / sizeof(conf_keys[0]); k++)
+		if (conf_keys[k].type == CONF_STR) {
+			char **p = (char **)((char *)c + conf_keys[k].off);
+
+			free(*p);
+			*p = NULL;
+		}
 	free(c->path);
-	free(c->token_key_file);
-	c->path = c->token_key_file = NULL;
+	c->path = NULL;
+}
+
+/* conf_on_error_str - the setting's value names */
+const char *
+conf_on_error_str(enum conf_on_error v)
+{
+	switch (v) {
+	case CONF_ON_ERROR_REJECT:	return "reject";
+	case CONF_ON_ERROR_ACCEPT:	return "accept";
+	default:			return "tempfail";
+	}
 }
 
 /* conf_mask_style - parse a mask style name */
@@ -84,6 +121,32 @@ conf_set(struct conf *c, const struct conf_key *k, config_setting_t *s,
 	long long v;
 	const char *str;
 
+	if (k->type == CONF_BOOL) {
+		if (config_setting_type(s) != CONFIG_TYPE_BOOL)
+			goto type;
+		*(int *)(base + k->off) = config_setting_get_bool(s);
+		return 0;
+	}
+	if (k->type == CONF_ONERR) {
+		if ((str = config_setting_get_string(s)) == NULL)
+			goto type;
+		if (strcmp(str, "tempfail") == 0)
+			*(enum conf_on_error *)(base + k->off) =
+			    CONF_ON_ERROR_TEMPFAIL;
+		else if (strcmp(str, "reject") == 0)
+			*(enum conf_on_error *)(base + k->off) =
+			    CONF_ON_ERROR_REJECT;
+		else if (strcmp(str, "accept") == 0)
+			*(enum conf_on_error *)(base + k->off) =
+			    CONF_ON_ERROR_ACCEPT;
+		else {
+			snprintf(err, errlen, "%s:%d: on_error: unknown value"
+			    " \"%.40s\"; use \"tempfail\" (recommended),"
+			    " \"reject\" or \"accept\"", file, line, str);
+			return -1;
+		}
+		return 0;
+	}
 	if (k->type == CONF_STR || k->type == CONF_MASK) {
 		if ((str = config_setting_get_string(s)) == NULL)
 			goto type;
@@ -119,7 +182,9 @@ conf_set(struct conf *c, const struct conf_key *k, config_setting_t *s,
 	return 0;
 type:
 	snprintf(err, errlen, "%s:%d: %s has the wrong type; it takes %s",
-	    file, line, k->name, k->type == CONF_STR ? "a quoted string"
+	    file, line, k->name, k->type == CONF_STR
+	    || k->type == CONF_ONERR ? "a quoted string"
+	    : k->type == CONF_BOOL ? "true or false"
 	    : k->type == CONF_MASK ? "\"first6last4\" or \"last4\""
 	    : "a whole number");
 	return -1;

@@ -14,6 +14,7 @@
  *					PM_OK, PM_EIO or PM_ECONFIG.
  *	conf_fini(c)			free the strings.
  *	conf_mask_style(name, &style)	"first6last4" | "last4"; 0 if ok.
+ *	conf_on_error_str(v)		"tempfail", "reject", "accept".
  */
 #ifndef CONF_H
 #define CONF_H
@@ -26,10 +27,29 @@
 
 #define CONF_DEFAULT_PATH	"/etc/panmilter/panmilter.conf"
 
+enum conf_on_error {
+	CONF_ON_ERROR_TEMPFAIL = 0,
+	CONF_ON_ERROR_REJECT,
+	CONF_ON_ERROR_ACCEPT
+};
+
 struct conf {
 	char *path;			/* the file read, or NULL */
+	char *socket;			/* libmilter spec: unix:/p, inet:p@h */
+	char *user, *group;		/* drop to these after the socket */
+	char *pidfile;
+	char *policy;			/* policy file */
+	char *keyring;			/* keyring directory */
 	char *token_key_file;		/* NULL: no tokens */
-	enum pan_mask_style mask;	/* log/scan mask style */
+	enum conf_on_error on_error;
+	unsigned timeout;		/* milter protocol timeout, seconds */
+	char *log_facility;		/* syslog facility name */
+	char *log_level;		/* err, warning, notice, info, debug */
+	enum pan_mask_style mask;	/* how PANs are shown */
+	int add_header;			/* X-PAN-Control on passed mail */
+	int lock_memory;		/* mlockall */
+	char *reject_text;		/* reply text templates */
+	char *tempfail_text;
 	struct pm_limits lim;
 };
 
@@ -38,5 +58,6 @@ pm_status conf_load(const char *path, struct conf *c, char *err,
     size_t errlen);
 void conf_fini(struct conf *c);
 int conf_mask_style(const char *name, enum pan_mask_style *style);
+const char *conf_on_error_str(enum conf_on_error v);
 
 #endif

@@ -18,21 +18,25 @@
  * write position never passes the read position.
  * Linear: every input byte is looked at a bounded number of times.
  */
+#include <stdint.h>
 #include <string.h>
 
 #include "dec_qp.h"
 
+/* hex digit values plus one; 0 for anything else */
+static const unsigned char dec_qp_hexv[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6,
+	['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15,
+	['f'] = 16, ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14,
+	['E'] = 15, ['F'] = 16,
+};
+
 /* dec_qp_hex - value of a hex digit, -1 otherwise */
-static int
+static inline int
 dec_qp_hex(unsigned char c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	return (int)dec_qp_hexv[c] - 1;
 }
 
 /* dec_qp_soft - length of a soft line break at in[i] (in[i] == '='),
@@ -56,21 +60,56 @@ dec_qp_soft(const unsigned char *in, size_t n, size_t i)
 	return 0;
 }
 
+/* dec_qp_run - copy from in[i] up to the next '=' (8 bytes at a time;
+ * when in and out are apart, the 8 bytes holding the '=' are stored too,
+ * the bytes after it being overwritten later); returns the new input position, *o the
+ * new output position */
+static size_t
+dec_qp_run(const unsigned char *in, size_t n, size_t i, unsigned char *out,
+    size_t *o, int apart)
+{
+	const uint64_t ones = 0x0101010101010101ull;
+	const uint64_t eqs = 0x3d3d3d3d3d3d3d3dull;
+	uint64_t x, y;
+	size_t w = *o;
+
+	while (n - i >= 8) {
+		memcpy(&x, in + i, 8);
+		y = x ^ eqs;
+		y = (y - ones) & ~y & (ones << 7);
+		if (y == 0 || apart)
+			memcpy(out + w, &x, 8);
+		if (y != 0) {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			/* the lowest flagged byte is the first '=' */
+			if (apart) {
+				y = (uint64_t)__builtin_ctzll(y) / 8;
+				*o = w + y;
+				return i + y;
+			}
+#endif
+			break;
+		}
+		i += 8;
+		w += 8;
+	}
+	while (i < n && in[i] != '=')
+		out[w++] = in[i++];
+	*o = w;
+	return i;
+}
+
 /* dec_qp - decode n bytes of quoted-printable into out */
 size_t
 dec_qp(const unsigned char *in, size_t n, unsigned char *out)
 {
-	size_t i = 0, o = 0, k, run;
-	const unsigned char *eq = NULL;
+	size_t i = 0, o = 0, k;
 	int hi, lo;
+	uintptr_t ib = (uintptr_t)in, ob = (uintptr_t)out;
+	int apart = ob >= ib + n || ib >= ob + n;
 
 	while (i < n) {
-		eq = memchr(in + i, '=', n - i);
-		run = eq == NULL ? n - i : (size_t)(eq - (in + i));
-		if (run > 0 && out + o != in + i)
-			memmove(out + o, in + i, run);
-		o += run;
-		i += run;
+		i = dec_qp_run(in, n, i, out, &o, apart);
 		if (i >= n)
 			break;
 		/* in[i] == '=' */

@@ -16,8 +16,10 @@
  *	  starts the body (MIME_DEFECT_NO_HEADER_END). A first line that is
  *	  not a field (except an mbox "From " line) means: no headers, all
  *	  body. No empty line and no bad line: all headers, empty body.
+ *	  A UTF-8 byte order mark before the first field is skipped.
  *	- Content-Type / Content-Disposition: first token lower-cased with
- *	  white space and comments removed; parameters with quoted strings
+ *	  comments removed ("text / plain" is "text/plain"; the token ends
+ *	  at white space otherwise); parameters with quoted strings
  *	  (backslash escapes), comments, RFC 2231 continuations (name*0,
  *	  name*1*, ...) and charset'lang'%XX values converted to UTF-8.
  *	  Parameter names are lower-cased; the RFC 2231 form wins over a

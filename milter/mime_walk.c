@@ -42,7 +42,12 @@
  *
  * Header fields that are not fields (junk lines kept inside a header
  * block, an mbox "From " line) are reported with an empty name, so
- * their text is still scanned.
+ * their text is still scanned. Of several Content-Type fields the first
+ * is used, unless a later one is multipart and the first is not.
+ * Header defects go on the entity's leaf; a multipart's own defects go
+ * to w->defects only, except MIME_DEFECT_NO_FINAL_BOUNDARY, which also
+ * marks its last part. One struct mime_word_cache per mime_walk_message()
+ * call keeps iconv descriptors across all header values of the message.
  *
  * Depth: an entity deeper than lim->max_depth (top is 0; children of a
  * multipart and the message inside a message/rfc822 are one deeper) is
@@ -79,6 +84,7 @@ struct mime_walk_ent {
 	unsigned depth;
 	int in_digest;			/* default type message/rfc822 */
 	unsigned defects;		/* given by the parent */
+	struct mime_word_cache *words;	/* iconv descriptors, per call */
 };
 
 struct mime_walk_info {
@@ -182,9 +188,10 @@ mime_walk_keep(const struct mime_hdr_field *f, char *v, size_t vl,
 
 /* mime_walk_headers - report every field of a block, keep MIME ones */
 static pm_status
-mime_walk_headers(struct mime_walk *w, const unsigned char *p, size_t n,
-    const char *path, struct mime_walk_info *in)
+mime_walk_headers(struct mime_walk *w, const struct mime_walk_ent *ent,
+    size_t n, struct mime_walk_info *in)
 {
+	const unsigned char *p = ent->msg + ent->s;
 	struct mime_hdr_iter it;
 	struct mime_hdr_field f;
 	char *uv = NULL, *dv = NULL, *name = NULL;
@@ -205,15 +212,16 @@ mime_walk_headers(struct mime_walk *w, const unsigned char *p, size_t n,
 		dv = uv;
 		dl = ul;
 		if (memmem(uv, ul, "=?", 2) != NULL &&
-		    mime_word_decode(w->arena, uv, ul, &dv, &dl,
-		    &in->defects) != PM_OK) {
+		    mime_word_decode_cached(w->arena, ent->words, uv, ul,
+		    &dv, &dl, &in->defects) != PM_OK) {
 			st = PM_ENOMEM;
 			goto out;
 		}
 		if (f.name_len > 0)
 			mime_walk_keep(&f, uv, ul, in);
 		if (w->ops->header != NULL) {
-			st = w->ops->header(w->arg, path, name, dv, dl);
+			st = w->ops->header(w->arg, ent->hdrpath, name, dv,
+			    dl);
 			if (st != PM_OK)
 				goto out;
 		}
@@ -243,8 +251,8 @@ mime_walk_type(const struct mime_walk_ent *ent, const char *tok,
 
 /* mime_walk_filename - 2047-decode a filename (Outlook quotes them) */
 static pm_status
-mime_walk_filename(struct mime_walk *w, const char *fn,
-    struct mime_walk_info *in)
+mime_walk_filename(struct mime_walk *w, const struct mime_walk_ent *ent,
+    const char *fn, struct mime_walk_info *in)
 {
 	char *out = NULL;
 	size_t ol;
@@ -252,8 +260,8 @@ mime_walk_filename(struct mime_walk *w, const char *fn,
 	in->filename = fn;
 	if (fn == NULL || strstr(fn, "=?") == NULL)
 		return PM_OK;
-	if (mime_word_decode(w->arena, fn, strlen(fn), &out, &ol,
-	    &in->defects) != PM_OK)
+	if (mime_word_decode_cached(w->arena, ent->words, fn, strlen(fn),
+	    &out, &ol, &in->defects) != PM_OK)
 		return PM_ENOMEM;
 	in->filename = out;
 	return PM_OK;
@@ -291,7 +299,7 @@ mime_walk_info(struct mime_walk *w, const struct mime_walk_ent *ent,
 	fn = mime_hdr_param_get(&cd, "filename");
 	if (fn == NULL)
 		fn = mime_hdr_param_get(&ct, "name");
-	return mime_walk_filename(w, fn, in);
+	return mime_walk_filename(w, ent, fn, in);
 }
 
 /* mime_walk_emit - report one leaf (checks max_parts) */
@@ -413,6 +421,7 @@ mime_walk_child(struct mime_walk *w, const struct mime_walk_ent *ent,
 	c.depth = ent->depth + 1;
 	c.in_digest = strcmp(in->type, "multipart/digest") == 0;
 	c.defects = defects;
+	c.words = ent->words;
 	return mime_walk_entity(w, &c);
 }
 
@@ -537,6 +546,7 @@ mime_walk_inner(struct mime_walk *w, const struct mime_walk_ent *ent,
 	c.depth = ent->depth + 1;
 	c.in_digest = 0;
 	c.defects = 0;
+	c.words = ent->words;
 	return mime_walk_entity(w, &c);
 }
 
@@ -619,8 +629,7 @@ mime_walk_entity(struct mime_walk *w, const struct mime_walk_ent *ent)
 	mime_hdr_split(ent->msg + ent->s, ent->e - ent->s, &blk);
 	in.defects = blk.defects | ent->defects;
 	in.body_off = ent->s + blk.body_off;
-	st = mime_walk_headers(w, ent->msg + ent->s, blk.hdr_len,
-	    ent->hdrpath, &in);
+	st = mime_walk_headers(w, ent, blk.hdr_len, &in);
 	if (st != PM_OK)
 		return st;
 	if ((st = mime_walk_info(w, ent, &in)) != PM_OK)
@@ -633,8 +642,10 @@ pm_status
 mime_walk_message(struct mime_walk *w, const unsigned char *msg, size_t len,
     const char *path, unsigned depth)
 {
-	struct mime_walk_ent ent;
 	static const unsigned char empty[1] = "";
+	struct mime_word_cache words;
+	struct mime_walk_ent ent;
+	pm_status st;
 
 	if (path == NULL)
 		path = "";
@@ -648,5 +659,9 @@ mime_walk_message(struct mime_walk *w, const unsigned char *msg, size_t len,
 	ent.depth = depth;
 	ent.in_digest = 0;
 	ent.defects = 0;
-	return mime_walk_entity(w, &ent);
+	ent.words = &words;
+	mime_word_cache_init(&words);
+	st = mime_walk_entity(w, &ent);
+	mime_word_cache_fini(&words);
+	return st;
 }

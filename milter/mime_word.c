@@ -5,8 +5,9 @@
  * (charset, B/Q, text up to "?=") without backtracking past the next '?',
  * so every byte is looked at a bounded number of times. Decoded bytes of
  * adjacent words with the same charset collect in a pending run that is
- * converted to UTF-8 in one iconv() call when the run ends. One iconv
- * descriptor is kept per call and reused while the charset stays the same.
+ * converted to UTF-8 in one iconv() call when the run ends. Descriptors
+ * come from a small LRU cache (struct mime_word_cache) that a caller can
+ * keep across many header values, with a cap on iconv_open() calls.
  * Output grows by allocate-copy-wipe in the arena, never realloc.
  */
 #include <ctype.h>
@@ -26,11 +27,6 @@ struct mime_word_buf {
 	size_t cap;
 };
 
-struct mime_word_conv {
-	iconv_t cd;
-	int open;			/* 1 open, -1 unknown charset */
-	char name[MIME_WORD_MAX_CHARSET + 1];
-};
 
 struct mime_word_tok {
 	size_t start, end;		/* the whole word */
@@ -107,32 +103,73 @@ mime_word_is_identity(const char *cs)
 	    || strcasecmp(cs, "utf8") == 0;
 }
 
-/* mime_word_conv_get - open (or reuse) the descriptor for charset */
-static int
-mime_word_conv_get(struct mime_word_conv *c, const char *cs)
+/* mime_word_cache_init - an empty descriptor cache */
+void
+mime_word_cache_init(struct mime_word_cache *c)
 {
-	if (c->open != 0 && strcasecmp(c->name, cs) == 0)
-		return c->open;
-	if (c->open == 1)
-		iconv_close(c->cd);
-	c->open = 0;
-	snprintf(c->name, sizeof(c->name), "%s", cs);
-	c->cd = iconv_open("UTF-8", cs);
-	c->open = c->cd == (iconv_t)-1 ? -1 : 1;
-	return c->open;
+	memset(c, 0, sizeof(*c));
+}
+
+/* mime_word_cache_fini - close every cached descriptor */
+void
+mime_word_cache_fini(struct mime_word_cache *c)
+{
+	unsigned i;
+
+	for (i = 0; i < MIME_WORD_CACHE; i++)
+		if (c->e[i].open == 1)
+			iconv_close((iconv_t)c->e[i].cd);
+	memset(c, 0, sizeof(*c));
+}
+
+/*
+ * mime_word_conv_get - the cached descriptor for cs (least recently used
+ * slot replaced). Unknown names are cached too. After MIME_WORD_MAX_OPENS
+ * iconv_open() calls a new charset counts as unknown: a header cycling
+ * through charsets cannot buy an iconv_open() per word.
+ */
+static iconv_t
+mime_word_conv_get(struct mime_word_cache *c, const char *cs)
+{
+	struct mime_word_cache_ent *e = &c->e[0];
+	unsigned i;
+
+	c->tick++;
+	for (i = 0; i < MIME_WORD_CACHE; i++) {
+		if (c->e[i].open != 0 && strcasecmp(c->e[i].name, cs) == 0) {
+			c->e[i].used = c->tick;
+			return c->e[i].open == 1 ? (iconv_t)c->e[i].cd :
+			    (iconv_t)-1;
+		}
+		if (c->e[i].used < e->used)
+			e = &c->e[i];
+	}
+	if (c->opens >= MIME_WORD_MAX_OPENS)
+		return (iconv_t)-1;
+	if (e->open == 1)
+		iconv_close((iconv_t)e->cd);
+	c->opens++;
+	snprintf(e->name, sizeof(e->name), "%s", cs);
+	e->cd = iconv_open("UTF-8", cs);
+	e->open = (iconv_t)e->cd == (iconv_t)-1 ? -1 : 1;
+	e->used = c->tick;
+	return (iconv_t)e->cd;
 }
 
 /* mime_word_conv_run - append the UTF-8 form of in (charset cs) to b */
 static int
-mime_word_conv_run(struct mime_word_conv *c, struct mime_word_buf *b,
+mime_word_conv_run(struct mime_word_cache *c, struct mime_word_buf *b,
     const char *cs, const char *in, size_t n, int *raw)
 {
 	char *ip = (char *)in;
 	size_t il = n, ol, before;
 	char *op = NULL;
+	iconv_t cd = (iconv_t)-1;
 	size_t r;
 
-	if (mime_word_is_identity(cs) || mime_word_conv_get(c, cs) < 0) {
+	if (!mime_word_is_identity(cs))
+		cd = mime_word_conv_get(c, cs);
+	if (cd == (iconv_t)-1) {
 		if (!mime_word_is_identity(cs) && raw != NULL)
 			*raw = 1;
 		return mime_word_put(b, in, n);
@@ -143,7 +180,7 @@ mime_word_conv_run(struct mime_word_conv *c, struct mime_word_buf *b,
 		op = b->p + b->len;
 		ol = b->cap - b->len - 1;
 		before = ol;
-		r = iconv(c->cd, &ip, &il, &op, &ol);
+		r = iconv(cd, &ip, &il, &op, &ol);
 		b->len += before - ol;
 		if (r != (size_t)-1 || errno == E2BIG)
 			continue;
@@ -160,9 +197,9 @@ mime_word_conv_run(struct mime_word_conv *c, struct mime_word_buf *b,
 	op = b->p + b->len;
 	ol = b->cap - b->len - 1;
 	before = ol;
-	iconv(c->cd, NULL, NULL, &op, &ol);	/* shift back to initial */
+	iconv(cd, NULL, NULL, &op, &ol);	/* shift back to initial */
 	b->len += before - ol;
-	iconv(c->cd, NULL, NULL, NULL, NULL);
+	iconv(cd, NULL, NULL, NULL, NULL);
 	return 0;
 }
 
@@ -172,9 +209,10 @@ mime_word_to_utf8(struct pm_arena *a, const char *charset, const char *in,
     size_t n, char **out, size_t *outlen, int *raw)
 {
 	struct mime_word_buf b = { a, NULL, 0, 0 };
-	struct mime_word_conv c = { (iconv_t)-1, 0, "" };
+	struct mime_word_cache c;
 	pm_status st = PM_ENOMEM;
 
+	mime_word_cache_init(&c);
 	if (raw != NULL)
 		*raw = 0;
 	if (mime_word_reserve(&b, n + 1) < 0)
@@ -186,8 +224,7 @@ mime_word_to_utf8(struct pm_arena *a, const char *charset, const char *in,
 	*outlen = b.len;
 	st = PM_OK;
 out:
-	if (c.open == 1)
-		iconv_close(c.cd);
+	mime_word_cache_fini(&c);
 	return st;
 }
 
@@ -297,7 +334,7 @@ struct mime_word_state {
 	struct mime_word_buf run;	/* decoded bytes of the current run */
 	char cs[MIME_WORD_MAX_CHARSET + 1];
 	int in_run;
-	struct mime_word_conv conv;
+	struct mime_word_cache *conv;
 };
 
 /* mime_word_flush - convert the pending run into the output */
@@ -312,7 +349,7 @@ mime_word_flush(struct mime_word_state *s)
 	star = strchr(s->cs, '*');	/* RFC 2231 language suffix */
 	if (star != NULL)
 		*star = '\0';
-	if (mime_word_conv_run(&s->conv, &s->out, s->cs, s->run.p,
+	if (mime_word_conv_run(s->conv, &s->out, s->cs, s->run.p,
 	    s->run.len, NULL) < 0)
 		return -1;
 	if (s->run.p != NULL)
@@ -338,25 +375,24 @@ mime_word_take(struct mime_word_state *s, const char *in,
 	return mime_word_decode_text(in, t, &s->run);
 }
 
-/* mime_word_decode - decode the encoded words of a header value */
+/* mime_word_decode_cached - mime_word_decode() with the caller's cache */
 pm_status
-mime_word_decode(struct pm_arena *a, const char *in, size_t n, char **out,
-    size_t *outlen, unsigned *defects)
+mime_word_decode_cached(struct pm_arena *a, struct mime_word_cache *cache,
+    const char *in, size_t n, char **out, size_t *outlen, unsigned *defects)
 {
 	struct mime_word_state s;
 	struct mime_word_tok t;
 	const char *hit = NULL;
 	size_t pos = 0, lit = 0, idx;
-	pm_status st = PM_ENOMEM;
 	unsigned dummy = 0;
 
 	memset(&s, 0, sizeof(s));
 	s.out.a = s.run.a = a;
-	s.conv.cd = (iconv_t)-1;
+	s.conv = cache;
 	if (defects == NULL)
 		defects = &dummy;
 	if (mime_word_reserve(&s.out, n + 1) < 0)
-		goto out;
+		return PM_ENOMEM;
 	while (pos + 1 < n && (hit = memmem(in + pos, n - pos, "=?", 2))) {
 		idx = (size_t)(hit - in);
 		if (!mime_word_parse(in, n, idx, &t, defects)) {
@@ -366,22 +402,32 @@ mime_word_decode(struct pm_arena *a, const char *in, size_t n, char **out,
 		if (!(s.in_run && mime_word_all_ws(in + lit, idx - lit))) {
 			if (mime_word_flush(&s) < 0 ||
 			    mime_word_put(&s.out, in + lit, idx - lit) < 0)
-				goto out;
+				return PM_ENOMEM;
 		}
 		if (mime_word_take(&s, in, &t) < 0)
-			goto out;
+			return PM_ENOMEM;
 		pos = lit = t.end;
 	}
 	if (mime_word_flush(&s) < 0 ||
 	    mime_word_put(&s.out, in + lit, n - lit) < 0 ||
 	    mime_word_reserve(&s.out, 1) < 0)
-		goto out;
+		return PM_ENOMEM;
 	s.out.p[s.out.len] = '\0';
 	*out = s.out.p;
 	*outlen = s.out.len;
-	st = PM_OK;
-out:
-	if (s.conv.open == 1)
-		iconv_close(s.conv.cd);
+	return PM_OK;
+}
+
+/* mime_word_decode - decode the encoded words of a header value */
+pm_status
+mime_word_decode(struct pm_arena *a, const char *in, size_t n, char **out,
+    size_t *outlen, unsigned *defects)
+{
+	struct mime_word_cache c;
+	pm_status st;
+
+	mime_word_cache_init(&c);
+	st = mime_word_decode_cached(a, &c, in, n, out, outlen, defects);
+	mime_word_cache_fini(&c);
 	return st;
 }

@@ -120,18 +120,15 @@ pd_below(unsigned e)
 static inline void
 pd_tail(struct pan_detect *d, uint64_t P, uint64_t x, uint64_t dl)
 {
-	uint64_t td, nx = ~x;
+	uint64_t nx = ~x, td;
 	unsigned s;
 
-	d->run_dig = 0;
-	if ((int64_t)x >= 0 || dl == 0)
-		return;
+	/* branch-light: whether the last byte is in a run is a coin toss
+	 * in prose. s = start of the trailing run (64: none) */
 	s = nx ? 64 - (unsigned)__builtin_clzll(nx) : 0;
-	td = dl & ~pd_below(s);
-	if (td) {
-		d->run_dig = (unsigned)__builtin_popcountll(td);
-		d->run_first = P + (unsigned)__builtin_ctzll(td);
-	}
+	td = s < 64 ? dl & ~pd_below(s) : 0;
+	d->run_dig = (unsigned)__builtin_popcountll(td);
+	d->run_first = P + (unsigned)__builtin_ctzll(td | (1ULL << 63));
 }
 
 /* pd_runs - in-block X-runs of >= 13 bytes with >= 13 DL bytes */
@@ -266,20 +263,18 @@ pd_m16_sse2(const uint8_t *p, unsigned *xo, unsigned *dlo)
 	    _mm_cmpeq_epi8(v, PD_SET(_mm_set1_epi8, '\r')),
 	    _mm_cmpeq_epi8(v, PD_SET(_mm_set1_epi8, '>'))));
 	x = _mm_or_si128(x, sp);
-	if (_mm_movemask_epi8(v) != 0) {
-		ld = _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(_mm_add_epi8(v,
-		    PD_SET(_mm_set1_epi8, 0xA0)),
-		    PD_SET(_mm_set1_epi8, -128 + 4)),
-		    _mm_cmpeq_epi8(v, PD_SET(_mm_set1_epi8, 0xD9))),
-		    _mm_or_si128(_mm_or_si128(
-		    _mm_cmpeq_epi8(v, PD_SET(_mm_set1_epi8, 0xDB)),
-		    _mm_cmpeq_epi8(v, PD_SET(_mm_set1_epi8, 0xEA))),
-		    _mm_cmpeq_epi8(v, PD_SET(_mm_set1_epi8, 0xEF))));
-		dg = _mm_or_si128(dg, ld);
-		x = _mm_or_si128(_mm_or_si128(x, ld), _mm_or_si128(
-		    _mm_cmplt_epi8(v, PD_SET(_mm_set1_epi8, 0xC0)),
-		    _mm_cmpeq_epi8(v, PD_SET(_mm_set1_epi8, 0xC2))));
-	}
+	/* branch-free: in prose the "any high byte?" test mispredicts */
+	ld = _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(_mm_add_epi8(v,
+	    PD_SET(_mm_set1_epi8, 0xA0)), PD_SET(_mm_set1_epi8, -128 + 4)),
+	    _mm_cmpeq_epi8(v, PD_SET(_mm_set1_epi8, 0xD9))),
+	    _mm_or_si128(_mm_or_si128(
+	    _mm_cmpeq_epi8(v, PD_SET(_mm_set1_epi8, 0xDB)),
+	    _mm_cmpeq_epi8(v, PD_SET(_mm_set1_epi8, 0xEA))),
+	    _mm_cmpeq_epi8(v, PD_SET(_mm_set1_epi8, 0xEF))));
+	dg = _mm_or_si128(dg, ld);
+	x = _mm_or_si128(_mm_or_si128(x, ld), _mm_or_si128(
+	    _mm_cmplt_epi8(v, PD_SET(_mm_set1_epi8, 0xC0)),
+	    _mm_cmpeq_epi8(v, PD_SET(_mm_set1_epi8, 0xC2))));
 	*xo = (unsigned)_mm_movemask_epi8(x);
 	*dlo = (unsigned)_mm_movemask_epi8(dg);
 }
@@ -313,38 +308,31 @@ pd_scan_sse2(struct pan_detect *d, const uint8_t *p, size_t nblk,
 #define PD_AVX2	__attribute__((target("avx2,popcnt,bmi")))
 #define PD_S32(b)	_mm256_set1_epi8((char)(b))
 
-/* pd_m32_avx2 - X and DL masks of 32 bytes */
+/*
+ * pd_m32_avx2 - X and DL masks of 32 bytes, by nibble lookup: each
+ * byte's class is LO[low nibble] & HI[high nibble], one bit per
+ * (high nibble, set of low nibbles) pair:
+ *   0x01 0A 0D  0x02 20 2D-2F  0x04 30-39  0x08 3E  0x10 80-BF
+ *   0x20 C2  0x40 D9 DB  0x80 E0-E3 EA EF
+ * X = class != 0; DL = class & (0x04 | 0x40 | 0x80).
+ */
 PD_AVX2 static inline void
 pd_m32_avx2(const uint8_t *p, uint32_t *xo, uint32_t *dlo)
 {
+	const __m256i lut_lo = _mm256_setr_epi8(0x96, 0x94, 0xb4, 0x94, 0x14, 0x14, 0x14, 0x14, 0x14, 0x54, 0x91, 0x50, 0x10, 0x13, 0x1a, 0x92,
+	    0x96, 0x94, 0xb4, 0x94, 0x14, 0x14, 0x14, 0x14, 0x14, 0x54, 0x91, 0x50, 0x10, 0x13, 0x1a, 0x92);
+	const __m256i lut_hi = _mm256_setr_epi8(0x01, 0x00, 0x02, 0x0c, 0x00, 0x00, 0x00, 0x00, 0x10, 0x10, 0x10, 0x10, 0x20, 0x40, 0x80, 0x00,
+	    0x01, 0x00, 0x02, 0x0c, 0x00, 0x00, 0x00, 0x00, 0x10, 0x10, 0x10, 0x10, 0x20, 0x40, 0x80, 0x00);
 	const __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)p);
-	__m256i x, dg, sp, ld;
+	const __m256i nib = PD_S32(0x0F), zero = _mm256_setzero_si256();
+	__m256i cls;
 
-	x = _mm256_cmpgt_epi8(PD_S32(-128 + 13), _mm256_add_epi8(v,
-	    PD_S32(0x53)));
-	dg = _mm256_cmpgt_epi8(PD_S32(-128 + 10), _mm256_add_epi8(v,
-	    PD_S32(0x50)));
-	sp = _mm256_or_si256(_mm256_or_si256(
-	    _mm256_cmpeq_epi8(v, PD_S32(' ')),
-	    _mm256_cmpeq_epi8(v, PD_S32('\n'))), _mm256_or_si256(
-	    _mm256_cmpeq_epi8(v, PD_S32('\r')),
-	    _mm256_cmpeq_epi8(v, PD_S32('>'))));
-	x = _mm256_or_si256(x, sp);
-	if (_mm256_movemask_epi8(v) != 0) {
-		ld = _mm256_or_si256(_mm256_or_si256(_mm256_cmpgt_epi8(
-		    PD_S32(-128 + 4), _mm256_add_epi8(v, PD_S32(0xA0))),
-		    _mm256_cmpeq_epi8(v, PD_S32(0xD9))),
-		    _mm256_or_si256(_mm256_or_si256(
-		    _mm256_cmpeq_epi8(v, PD_S32(0xDB)),
-		    _mm256_cmpeq_epi8(v, PD_S32(0xEA))),
-		    _mm256_cmpeq_epi8(v, PD_S32(0xEF))));
-		dg = _mm256_or_si256(dg, ld);
-		x = _mm256_or_si256(_mm256_or_si256(x, ld), _mm256_or_si256(
-		    _mm256_cmpgt_epi8(PD_S32(0xC0), v),
-		    _mm256_cmpeq_epi8(v, PD_S32(0xC2))));
-	}
-	*xo = (uint32_t)_mm256_movemask_epi8(x);
-	*dlo = (uint32_t)_mm256_movemask_epi8(dg);
+	cls = _mm256_and_si256(_mm256_shuffle_epi8(lut_lo,
+	    _mm256_and_si256(v, nib)), _mm256_shuffle_epi8(lut_hi,
+	    _mm256_and_si256(_mm256_srli_epi16(v, 4), nib)));
+	*xo = ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(cls, zero));
+	*dlo = ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(
+	    _mm256_and_si256(cls, PD_S32(0xC4)), zero));
 }
 
 /* pd_scan_avx2 - the kernel over nblk whole blocks, AVX2 */

@@ -649,6 +649,8 @@ pan_track_run(struct pan_track *t, uint64_t from, uint64_t lim)
 void
 pan_track_end(struct pan_track *t)
 {
+	if (t->st == PT_IDLE)
+		return;
 	pan_track_tok_run(t, t->v.cend);
 	if (t->st != PT_IDLE)
 		pan_track_seq_end(t, 0);

@@ -55,6 +55,9 @@ scan_result_fini(struct scan_result *res)
 	}
 	res->findings = NULL;
 	res->nfindings = res->cap = 0;
+	free(res->pans);
+	res->pans = NULL;
+	res->distinct_pans = 0;
 }
 
 /* scan_pan_id - salted hash of a PAN's digits, to count distinct PANs */
@@ -76,31 +79,39 @@ scan_pan_id(const struct scan_ctx *ctx, const char *d, size_t n)
 	return id;
 }
 
-/* scan_count_distinct - remember a PAN id; count it if new */
+/* scan_count_distinct - record a distinct PAN, or raise its confidence */
 static void
-scan_count_distinct(struct scan_ctx *ctx, uint64_t id)
+scan_count_distinct(struct scan_ctx *ctx, const struct scan_finding *f,
+    uint64_t id)
 {
+	struct scan_result *res = ctx->res;
+	struct scan_pan *n;
 	size_t i;
-	uint64_t *n;
 
-	for (i = 0; i < ctx->nids; i++)
-		if (ctx->ids[i] == id)
+	for (i = 0; i < res->distinct_pans; i++)
+		if (res->pans[i].id == id) {
+			if (f->conf > res->pans[i].conf)
+				res->pans[i].conf = f->conf;
 			return;
-	if (ctx->nids == ctx->capids) {
-		size_t cap = ctx->capids ? ctx->capids * 2 : 16;
+		}
+	if (res->distinct_pans == ctx->cappans) {
+		size_t cap = ctx->cappans ? ctx->cappans * 2 : 8;
 
 		if ((n = calloc(cap, sizeof(*n))) == NULL) {
 			ctx->err = PM_ENOMEM;
 			return;
 		}
-		if (ctx->ids != NULL)
-			memcpy(n, ctx->ids, ctx->nids * sizeof(*n));
-		free(ctx->ids);
-		ctx->ids = n;
-		ctx->capids = cap;
+		if (res->pans != NULL)
+			memcpy(n, res->pans, res->distinct_pans * sizeof(*n));
+		free(res->pans);
+		res->pans = n;
+		ctx->cappans = cap;
 	}
-	ctx->ids[ctx->nids++] = id;
-	ctx->res->distinct_pans++;
+	n = &res->pans[res->distinct_pans++];
+	n->conf = f->conf;
+	n->is_test = f->is_test;
+	memcpy(n->token, f->token, sizeof(n->token));
+	n->id = id;
 }
 
 /* scan_add_finding - room for one more finding */
@@ -153,7 +164,7 @@ scan_hit(void *arg, const struct pan_hit *hit)
 	    ctx->where ? ctx->where : "body");
 	f->offset = hit->start;
 	if (hit->kind == PAN_KIND_PAN)
-		scan_count_distinct(ctx,
+		scan_count_distinct(ctx, f,
 		    scan_pan_id(ctx, hit->digits, hit->ndigits));
 }
 
@@ -192,10 +203,6 @@ scan_ctx_fini(struct scan_ctx *ctx)
 {
 	pan_detect_free(ctx->det);
 	pm_arena_free(ctx->arena);
-	if (ctx->ids != NULL) {
-		pm_wipe(ctx->ids, ctx->capids * sizeof(*ctx->ids));
-		free(ctx->ids);
-	}
 	pm_wipe(ctx->salt, sizeof(ctx->salt));
 }
 

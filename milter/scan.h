@@ -64,6 +64,14 @@ struct scan_finding {
 	uint64_t offset;		/* byte offset in the decoded text */
 };
 
+/* one distinct card number, as the policy may see it (no digits) */
+struct scan_pan {
+	enum pan_conf conf;		/* highest confidence of its findings */
+	int is_test;
+	char token[PAN_TOKEN_LEN + 1];
+	uint64_t id;			/* salted hash, valid within one scan */
+};
+
 struct scan_opts {
 	struct pm_limits lim;
 	enum pan_mask_style mask;
@@ -80,6 +88,7 @@ struct scan_result {
 	unsigned defects;		/* MIME defect bits */
 	uint64_t decoded;		/* decoded bytes scanned */
 	unsigned distinct_pans;		/* distinct PANs among the findings */
+	struct scan_pan *pans;		/* the distinct PANs (kind pan) */
 };
 
 void scan_opts_default(struct scan_opts *o);

@@ -46,8 +46,7 @@ struct scan_ctx {
 	int is_protected;
 	int unscannable;
 	unsigned char salt[16];		/* per-scan key for distinct PANs */
-	uint64_t *ids;			/* salted PAN hashes, for distinct */
-	size_t nids, capids;
+	size_t cappans;			/* room in res->pans */
 	pm_status err;			/* first hard error (ENOMEM) */
 };
 

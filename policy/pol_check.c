@@ -250,8 +250,9 @@ pol_check_entry(const struct pol *p, size_t start, size_t i,
 }
 
 /* pol_check_rule_msgs - the messages for one rule whose entries are
- * shadowed (sh[j]: the entry that shadows pattern j, or NULL) */
-static void
+ * shadowed (sh[j]: the entry that shadows pattern j, or NULL); 1 when
+ * there was something to say */
+static int
 pol_check_rule_msgs(const struct pol_rule *r, const struct pol_ent **sh,
     struct pol_diags *d)
 {
@@ -268,13 +269,13 @@ pol_check_rule_msgs(const struct pol_rule *r, const struct pol_ent **sh,
 			same++;
 	}
 	if (n == 0)
-		return;
+		return 0;
 	if (n == r->nrcpts && same == n && a->nrcpts == r->nrcpts &&
 	    a->min_pans == r->min_pans && pol_check_same_senders(a, r)) {
 		pol_check_err(d, r, r->line, "rule \"%s\" duplicates rule \"%s\" "
 		    "(%s:%u), which comes first and always wins; remove one "
 		    "of them", r->name, a->name, a->file, a->line);
-		return;
+		return 1;
 	}
 	if (n == r->nrcpts) {
 		pol_check_err(d, r, r->line, "rule \"%s\" can never match: "
@@ -283,7 +284,7 @@ pol_check_rule_msgs(const struct pol_rule *r, const struct pol_ent **sh,
 		    "with senders or min_pans", r->name,
 		    r->rcpts[0].text, sh[0]->rule->name, sh[0]->rule->file,
 		    sh[0]->rule->line);
-		return;
+		return 1;
 	}
 	for (j = 0; j < r->nrcpts; j++)
 		if (sh[j] != NULL)
@@ -293,6 +294,7 @@ pol_check_rule_msgs(const struct pol_rule *r, const struct pol_ent **sh,
 			    "one of the two rules", r->name, r->rcpts[j].text,
 			    sh[j]->rule->name, sh[j]->rule->file,
 			    sh[j]->rule->line);
+	return 1;
 }
 
 /* pol_check_shadow - shadowed patterns, duplicate and unreachable rules */
@@ -300,7 +302,7 @@ static pm_status
 pol_check_shadow(const struct pol *p, struct pol_diags *d)
 {
 	const struct pol_ent **sh = NULL;
-	size_t *off = NULL, i, start = 0, before = pol_diags_errors(d);
+	size_t *off = NULL, i, start = 0;
 	int bad = 0;
 	pm_status st = PM_ENOMEM;
 
@@ -320,8 +322,8 @@ pol_check_shadow(const struct pol *p, struct pol_diags *d)
 		    pol_check_entry(p, start, i, d, &bad);
 	}
 	for (i = 0; i < p->nrules; i++)
-		pol_check_rule_msgs(&p->rules[i], sh + off[i], d);
-	st = bad || pol_diags_errors(d) > before ? PM_ECONFIG : PM_OK;
+		bad |= pol_check_rule_msgs(&p->rules[i], sh + off[i], d);
+	st = bad ? PM_ECONFIG : PM_OK;
 out:
 	free(off);
 	free(sh);

@@ -34,6 +34,7 @@ struct pol_ld {
 	size_t nfiles;
 	const char *from[POL_LD_FILES];
 	const char *to[POL_LD_FILES];
+	size_t nerr;		/* errors found, even without a diag list */
 	int oom;
 };
 
@@ -125,6 +126,7 @@ pol_ld_err(struct pol_ld *ld, const config_setting_t *s, const char *fmt,
 	va_list ap;
 	const char *f = config_setting_source_file(s);
 
+	ld->nerr++;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
@@ -190,11 +192,9 @@ pol_ld_allowed(unsigned allowed, char *buf, size_t len)
 		    k == 1 ? "" : (n == 2 ? " or " : ", "),
 		    pol_action_str(order[i]));
 	}
-	if (n > 2 && o < len) {
-		char tmp[128];
-
-		snprintf(tmp, sizeof(tmp), "one of %s", buf);
-		snprintf(buf, len, "%s", tmp);
+	if (n > 2 && o + 7 < len) {
+		memmove(buf + 7, buf, o + 1);
+		memcpy(buf, "one of ", 7);
 	}
 }
 
@@ -683,8 +683,8 @@ pol_ld_syntax(struct pol_diags *d, const config_t *cfg, const char *name)
 		hint = "look for a missing ';', quote, comma or bracket on "
 		    "this line or the one before";
 	else if (strstr(t, "include") != NULL)
-		hint = "check the @include path (relative to the policy "
-		    "file's directory)";
+		hint = "check the @include path: it is taken from the policy "
+		    "file's directory, and cannot be absolute";
 	else if (strstr(t, "duplicate") != NULL)
 		hint = "each setting may appear once; remove or merge one";
 	(void)pol_diag_add(d, POL_DIAG_ERROR, f != NULL ? f : name,
@@ -697,7 +697,7 @@ pol_load_cfg(const config_t *cfg, const char *name, struct pol **out,
     struct pol_diags *d)
 {
 	struct pol_ld ld;
-	size_t before = d != NULL ? pol_diags_errors(d) : 0;
+	size_t before = d != NULL ? d->n : 0;
 	pm_status st = PM_ENOMEM;
 
 	memset(&ld, 0, sizeof(ld));
@@ -710,7 +710,7 @@ pol_load_cfg(const config_t *cfg, const char *name, struct pol **out,
 	if (ld.oom)
 		goto out;
 	st = PM_ECONFIG;
-	if (d != NULL && pol_diags_errors(d) > before)
+	if (ld.nerr > 0)
 		goto out;
 	st = pol_index_build(ld.p);
 	if (st != PM_OK)

@@ -39,7 +39,11 @@
  *	pol_action_str / pol_action_parse, pol_mask_str / pol_mask_parse,
  *	pol_conf_str	names used in the file and in output.
  * LIMITS
- *	libconfig 1.5 reports only the first syntax error of a file.
+ *	libconfig 1.5 reports only the first syntax error of a file, cuts
+ *	integers beyond 32 bits silently, prefixes the include directory
+ *	even to an absolute @include name (so those fail), and leaks the
+ *	string it was scanning when a syntax error follows it (a few bytes
+ *	per failed load).
  *	Without a "default" group the default action is "reject" (see
  *	panmilter-policy(5)).
  * SEE ALSO

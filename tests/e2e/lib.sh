@@ -9,8 +9,9 @@
 # for any DIR.
 #
 # Environment (all optional):
-#   E2E_MILTER  milter spec for smtpd_milters/non_smtpd_milters at setup
-#               (unix:/path/sock or inet:PORT@127.0.0.1)
+#   E2E_MILTER  milter spec for smtpd_milters/non_smtpd_milters at setup:
+#               unix:/path/sock, inet:127.0.0.1:PORT (Postfix syntax) or
+#               libmilter's inet:PORT@127.0.0.1 / local:/path (converted)
 #   E2E_DIR     scratch dir to use; must not exist or be empty
 #   E2E_BASE    parent of scratch dirs (default: <repo>/build/e2e)
 #   E2E_KEEP=1  keep the scratch dir even on success
@@ -19,6 +20,10 @@
 # API (all return non-zero on failure; e2e_fail marks the test failed):
 #   e2e_setup                 start Postfix + smtp-sink, trap teardown
 #   e2e_set_milter SPEC       change the milter (empty: none), restart
+#   e2e_pick_port             print a free 127.0.0.1 port, reserved
+#                             for this run (e.g. for an inet: milter)
+#   e2e_milter_sock NAME      print unix:$E2E_DIR/milter/NAME.sock,
+#                             creating its dir with the right modes
 #   e2e_bg_start NAME CMD...  start a helper (e.g. a milter) in the
 #                             background; PID in $E2E_DIR/NAME.pid;
 #                             stopped at teardown
@@ -36,6 +41,8 @@
 #   e2e_sink_last             newest one
 #   e2e_sink_headers FILE     message header (smtp-sink's own removed)
 #   e2e_sink_body FILE        message body, exactly as sent (LF ends)
+#   e2e_assert_header F ERE   a header line of dump F matches ERE
+#   e2e_assert_no_header F ERE  none does
 #   e2e_wait_delivered N T    until N messages are in the sink, max T s
 #   e2e_queue_count           messages in the Postfix queue
 #   e2e_wait_queue_empty T    until the queue is empty, max T s
@@ -54,7 +61,6 @@ E2E_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 E2E_FAILED=0
 E2E_SEND_N=0
 E2E_LAST_LOG=
-E2E_PORTS=
 E2E_SETUP_DONE=0
 
 # e2e_log - harness message to stderr (only with E2E_VERBOSE=1)
@@ -120,23 +126,25 @@ e2e_pick_port() {
 
 # e2e_release_ports - drop this run's port reservations
 e2e_release_ports() {
-	local p
-	for p in $E2E_PORTS; do
-		rm -rf "$E2E_BASE/.ports/$p"
+	local r
+	for r in "$E2E_BASE"/.ports/*/; do
+		[ "$(cat "$r/owner" 2> /dev/null)" = $$ ] && rm -rf "$r"
 	done
-	E2E_PORTS=
+	return 0
 }
 
-# e2e_pid_is - true if process $1 is alive and its comm is $2
+# e2e_pid_is - true if process $1 is alive (not a zombie), comm is $2
 e2e_pid_is() {
-	local comm
+	local comm st
 	[ -n "$1" ] && kill -0 "$1" 2> /dev/null || return 1
 	comm=$(cat "/proc/$1/comm" 2> /dev/null) || return 1
-	[ "$comm" = "${2:0:15}" ]
+	st=$(sed 's/.*) //' "/proc/$1/stat" 2> /dev/null) || return 1
+	[ "${st:0:1}" != Z ] && [ "$comm" = "${2:0:15}" ]
 }
 
 # e2e_kill_recorded - stop the process recorded in pidfile $1 ("PID COMM")
-# with signal $2 (default TERM; KILL after 5 s)
+# with signal $2 (default TERM; KILL after 8 s: libmilter's listener
+# needs up to ~5 s to notice SIGTERM, and ASan reports leaks at exit)
 e2e_kill_recorded() {
 	local pid comm i
 	[ -f "$1" ] || return 0
@@ -144,7 +152,7 @@ e2e_kill_recorded() {
 	rm -f "$1"
 	e2e_pid_is "$pid" "$comm" || return 0
 	kill -s "${2:-TERM}" "$pid" 2> /dev/null
-	for ((i = 0; i < 50; i++)); do
+	for ((i = 0; i < 80; i++)); do
 		kill -0 "$pid" 2> /dev/null || return 0
 		sleep 0.1
 	done
@@ -152,26 +160,23 @@ e2e_kill_recorded() {
 	return 0
 }
 
-# e2e_postfix_running - true if the instance in scratch dir $1 runs
-e2e_postfix_running() {
-	local pid
-	pid=$(awk '{ print $1; exit }' "$1/queue/pid/master.pid" 2> /dev/null)
-	e2e_pid_is "$pid" master
-}
-
-# e2e_postfix_stop - stop the instance in scratch dir $1 (bounded)
+# e2e_postfix_stop - stop the instance in scratch dir $1 (bounded);
+# what "postfix stop" does, without its 1 s polling: TERM to the
+# master (which terminates its children), KILL its group after 5 s
 e2e_postfix_stop() {
-	local i
-	e2e_postfix_running "$1" || return 0
-	e2e_log "stopping postfix"
-	postfix -c "$1/etc" stop > /dev/null 2>&1
-	e2e_log "postfix stop returned"
+	local pid i
+	pid=$(awk '{ print $1; exit }' "$1/queue/pid/master.pid" 2> /dev/null)
+	e2e_pid_is "$pid" master || return 0
+	e2e_log "stopping postfix (master $pid)"
+	kill -TERM "$pid" 2> /dev/null
 	for ((i = 0; i < 50; i++)); do
-		e2e_postfix_running "$1" || return 0
+		e2e_pid_is "$pid" master || return 0
 		sleep 0.1
 	done
-	echo "e2e: postfix in $1 did not stop" >&2
-	return 1
+	echo "e2e: postfix in $1 did not stop; killing it" >&2
+	e2e_pid_is "$pid" master && kill -KILL -- "-$pid" 2> /dev/null
+	sleep 0.2
+	! e2e_pid_is "$pid" master
 }
 
 # e2e_reap_stale - stop leftovers of runs whose owner process is gone
@@ -187,6 +192,12 @@ e2e_reap_stale() {
 		done
 		mv "$d/owner.pid" "$d/owner.pid.dead" 2> /dev/null
 		echo "e2e: stopped leftovers of a killed run in ${d%/}" >&2
+	done
+	for d in "$E2E_BASE"/.ports/*/; do
+		owner=$(cat "$d/owner" 2> /dev/null)
+		if [ -n "$owner" ] && ! kill -0 "$owner" 2> /dev/null; then
+			rm -rf "$d"
+		fi
 	done
 }
 
@@ -261,8 +272,8 @@ milter_protocol = 6
 milter_connect_timeout = 10s
 milter_command_timeout = 30s
 milter_content_timeout = 60s
-smtpd_milters = ${E2E_MILTER:-}
-non_smtpd_milters = ${E2E_MILTER:-}
+smtpd_milters = $(e2e_pf_milter "${E2E_MILTER:-}")
+non_smtpd_milters = $(e2e_pf_milter "${E2E_MILTER:-}")
 maximal_queue_lifetime = 1h
 bounce_queue_lifetime = 1h
 queue_run_delay = 5s
@@ -307,6 +318,7 @@ e2e_postfix_start() {
 		tail -n 20 "$E2E_MAILLOG" >&2 2> /dev/null
 		return 1
 	fi
+	e2e_log "postfix start returned"
 	e2e_wait_socket "inet:$E2E_SMTP_PORT@127.0.0.1" 10 ||
 	    { echo "e2e: smtpd is not listening" >&2; return 1; }
 	e2e_log "postfix started"
@@ -340,9 +352,7 @@ e2e_setup() {
 	mkdir -p "$E2E_CONF" "$E2E_QUEUE" "$E2E_SINK" ||
 	    e2e_die "mkdir in $E2E_DIR"
 	E2E_SMTP_PORT=$(e2e_pick_port) || e2e_die "no free port"
-	E2E_PORTS="$E2E_PORTS $E2E_SMTP_PORT"
 	E2E_SINK_PORT=$(e2e_pick_port) || e2e_die "no free port"
-	E2E_PORTS="$E2E_PORTS $E2E_SINK_PORT"
 	{ e2e_write_main_cf && e2e_write_master_cf; } || e2e_die "write config"
 	e2e_log "dir $E2E_DIR smtpd :$E2E_SMTP_PORT sink :$E2E_SINK_PORT"
 	e2e_start_sink || e2e_die "cannot start smtp-sink"
@@ -351,15 +361,47 @@ e2e_setup() {
 	export E2E_SMTP_PORT E2E_SINK_PORT
 }
 
+# e2e_pf_milter - milter spec(s) $1 in Postfix syntax: libmilter's
+# inet:PORT@HOST becomes inet:HOST:PORT, local:PATH becomes unix:PATH
+e2e_pf_milter() {
+	local m out=
+	for m in ${1//,/ }; do
+		case $m in
+		inet:*@*)
+			m=${m#inet:}
+			m="inet:${m#*@}:${m%@*}"
+			;;
+		local:*) m="unix:${m#local:}" ;;
+		esac
+		out="${out:+$out }$m"
+	done
+	echo "$out"
+}
+
 # e2e_set_milter - set smtpd_milters/non_smtpd_milters, restart Postfix
 e2e_set_milter() {
+	local pf
 	E2E_MILTER=$1
-	postconf -c "$E2E_CONF" -e "smtpd_milters = $1" \
-	    "non_smtpd_milters = $1" || return 1
+	pf=$(e2e_pf_milter "$1")
+	postconf -c "$E2E_CONF" -e "smtpd_milters = $pf" \
+	    "non_smtpd_milters = $pf" || return 1
 	e2e_postfix_stop "$E2E_DIR" || return 1
 	e2e_log "postfix stopped"
 	touch "$E2E_QUEUE/quick-start"	# checks were done by e2e_setup
 	e2e_postfix_start
+}
+
+# e2e_milter_sock - print unix:$E2E_DIR/milter/$1.sock; the directory
+# is root:postfix 0750 (smtpd and cleanup connect as user postfix, so
+# the milter must create the socket group/world writable, e.g. umask 0)
+e2e_milter_sock() {
+	local d=$E2E_DIR/milter
+	{ mkdir -p "$d" && chgrp postfix "$d" && chmod 750 "$d"; } || return 1
+	if [ ${#d} -gt 90 ]; then
+		echo "e2e: $d too long for a unix socket; set E2E_BASE" >&2
+		return 1
+	fi
+	echo "unix:$d/$1.sock"
 }
 
 # e2e_bg_start - run "$@" in the background as helper $1; record PID
@@ -374,7 +416,7 @@ e2e_bg_start() {
 }
 
 # e2e_bg_stop - stop helper $1 started with e2e_bg_start (bounded);
-# $2: signal (default TERM, then KILL after 5 s)
+# $2: signal (default TERM, then KILL after 8 s)
 e2e_bg_stop() {
 	e2e_kill_recorded "$E2E_DIR/$1.pid" "${2:-TERM}"
 }
@@ -389,9 +431,10 @@ e2e_wait_socket() {
 			[ -S "$path" ] && return 0
 			;;
 		inet:*)
-			port=${spec#inet:}
-			host=${port#*@}
-			port=${port%@*}
+			port=$(e2e_pf_milter "$spec")	# inet:HOST:PORT
+			port=${port#inet:}
+			host=${port%:*}
+			port=${port##*:}
 			[ "$host" = "$port" ] && host=127.0.0.1
 			(exec 3<> "/dev/tcp/$host/$port") 2> /dev/null && return 0
 			;;
@@ -500,6 +543,24 @@ e2e_sink_body() {
 	body { if (have) print prev; prev = $0; have = 1; next }
 	/^$/ { body = 1 }
 	' "$1"
+}
+
+# e2e_assert_header - header of sink dump $1 has a line matching ERE $2
+e2e_assert_header() {
+	if [ -f "$1" ] && e2e_sink_headers "$1" | grep -Eq -- "$2"; then
+		e2e_ok "header /$2/"
+	else
+		e2e_fail "no header /$2/ in ${1:-<no message>}"
+	fi
+}
+
+# e2e_assert_no_header - header of sink dump $1 has no line matching $2
+e2e_assert_no_header() {
+	if [ -f "$1" ] && ! e2e_sink_headers "$1" | grep -Eq -- "$2"; then
+		e2e_ok "no header /$2/"
+	else
+		e2e_fail "header /$2/ present in ${1:-<no message>}"
+	fi
 }
 
 # e2e_wait_delivered - until $1 messages are in the sink, max $2 s

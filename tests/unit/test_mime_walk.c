@@ -588,6 +588,60 @@ test_encoded_rfc822_rewalk(void **state)
 	pm_arena_free(a);
 }
 
+struct offs {
+	size_t hdr_off[4], body_off[4], body_len[4];
+	unsigned depth[4];
+	unsigned n;
+};
+
+/* offs_leaf - record offsets of the first four leaves */
+static pm_status
+offs_leaf(void *arg, const struct mime_part *p)
+{
+	struct offs *o = arg;
+
+	if (o->n < 4) {
+		o->hdr_off[o->n] = p->hdr_off;
+		o->body_off[o->n] = p->body_off;
+		o->body_len[o->n] = p->body_len;
+		o->depth[o->n] = p->depth;
+	}
+	o->n++;
+	return PM_OK;
+}
+
+/* test_offsets - hdr_off, body_off and depth of leaves */
+static void
+test_offsets(void **state)
+{
+	static const struct mime_walk_ops ops = { NULL, offs_leaf };
+	static const char m[] = "Content-Type: multipart/mixed; boundary=a\n"
+	    "\n--a\nContent-Type: text/plain\n\none\n--a\n"
+	    "Content-Type: message/rfc822\n\nSubject: s\n\ntwo\n--a--\n";
+	struct pm_arena *a = pm_arena_new(0);
+	struct pm_limits lim;
+	struct mime_walk w;
+	struct offs o;
+
+	(void)state;
+	assert_non_null(a);
+	memset(&o, 0, sizeof(o));
+	pm_limits_default(&lim);
+	mime_walk_init(&w, a, &lim, &ops, &o);
+	assert_int_equal(mime_walk_message(&w, (const unsigned char *)m,
+	    sizeof(m) - 1, "", 0), PM_OK);
+	assert_int_equal(o.n, 2);
+	assert_int_equal(o.hdr_off[0], strstr(m, "Content-Type: text") - m);
+	assert_int_equal(o.body_off[0], strstr(m, "one") - m);
+	assert_int_equal(o.body_len[0], 3);
+	assert_int_equal(o.depth[0], 1);
+	assert_int_equal(o.hdr_off[1], strstr(m, "Subject") - m);
+	assert_int_equal(o.body_off[1], strstr(m, "two") - m);
+	assert_int_equal(o.body_len[1], 3);
+	assert_int_equal(o.depth[1], 2);
+	pm_arena_free(a);
+}
+
 /* gen_deep - n nested multiparts, each with its own boundary */
 static char *
 gen_deep(unsigned n, size_t *len)
@@ -836,6 +890,7 @@ main(void)
 		cmocka_unit_test(test_truncations),
 		cmocka_unit_test(test_mutations),
 		cmocka_unit_test(test_encoded_rfc822_rewalk),
+		cmocka_unit_test(test_offsets),
 		cmocka_unit_test(test_depth_limit),
 		cmocka_unit_test(test_depth_limit_rfc822),
 		cmocka_unit_test(test_parts_limit),

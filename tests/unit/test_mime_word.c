@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -113,6 +114,68 @@ test_many_words(void **state)
 	pm_arena_free(a);
 }
 
+/* test_cache_eviction - six charsets cycling through a 4-slot cache */
+static void
+test_cache_eviction(void **state)
+{
+	static const char *cs[] = { "iso-8859-1", "iso-8859-15",
+	    "windows-1252", "cp850", "iso-8859-2", "latin1" };
+	struct pm_arena *a = pm_arena_new(0);
+	struct mime_word_cache cache;
+	char in[128], *out = NULL;
+	size_t outlen, i;
+
+	(void)state;
+	assert_non_null(a);
+	mime_word_cache_init(&cache);
+	for (i = 0; i < 60; i++) {
+		/* 0x41 is 'A' in all of them; 0xE9 is e-acute but in cp850 */
+		snprintf(in, sizeof(in), "=?%s?q?=41?= x", cs[i % 6]);
+		assert_int_equal(mime_word_decode_cached(a, &cache, in,
+		    strlen(in), &out, &outlen, NULL), PM_OK);
+		assert_string_equal(out, "A x");
+		snprintf(in, sizeof(in), "=?%s?q?=E9?=", cs[i % 6]);
+		assert_int_equal(mime_word_decode_cached(a, &cache, in,
+		    strlen(in), &out, &outlen, NULL), PM_OK);
+		assert_string_equal(out, i % 6 == 3 ? "\xc3\x9a" :
+		    "\xc3\xa9");
+	}
+	assert_true(cache.opens <= MIME_WORD_MAX_OPENS);
+	mime_word_cache_fini(&cache);
+	pm_arena_free(a);
+}
+
+/* test_open_cap - past MIME_WORD_MAX_OPENS new charsets stay raw */
+static void
+test_open_cap(void **state)
+{
+	struct pm_arena *a = pm_arena_new(0);
+	char *in = malloc(64 * (MIME_WORD_MAX_OPENS + 2)), *out = NULL;
+	size_t k, outlen;
+	unsigned i, nunk;
+
+	(void)state;
+	assert_non_null(a);
+	assert_non_null(in);
+	for (nunk = 10; nunk <= MIME_WORD_MAX_OPENS; nunk +=
+	    MIME_WORD_MAX_OPENS - 10) {
+		k = 0;
+		for (i = 0; i < nunk; i++)	/* distinct unknown charsets */
+			k += (size_t)sprintf(in + k, "=?x-none-%u?q?b?= ", i);
+		k += (size_t)sprintf(in + k, "=?iso-8859-1?q?=E9?=");
+		assert_int_equal(mime_word_decode(a, in, k, &out, &outlen,
+		    NULL), PM_OK);
+		assert_int_equal(outlen, nunk + (nunk < MIME_WORD_MAX_OPENS ?
+		    2 : 1));
+		if (nunk < MIME_WORD_MAX_OPENS)
+			assert_memory_equal(out + nunk, "\xc3\xa9", 2);
+		else
+			assert_memory_equal(out + nunk, "\xe9", 1);
+	}
+	free(in);
+	pm_arena_free(a);
+}
+
 /* test_to_utf8 - direct conversion, raw flag on unknown charsets */
 static void
 test_to_utf8(void **state)
@@ -168,6 +231,8 @@ main(void)
 	static const struct CMUnitTest fixed[] = {
 		cmocka_unit_test(test_many_words),
 		cmocka_unit_test(test_to_utf8),
+		cmocka_unit_test(test_cache_eviction),
+		cmocka_unit_test(test_open_cap),
 		cmocka_unit_test(test_enomem),
 	};
 	enum { NROWS = sizeof(word_cases) / sizeof(word_cases[0]),

@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "pan_detect.h"
 #include "pan_mask.h"
 #include "pangen.h"
 
@@ -239,6 +240,8 @@ test_text(void **state)
 	assert_true(count_script_digits(out, w, c->script) <= 10);
 	assert_int_equal(count_script_digits(out, w, c->script),
 	    c->style == PAN_MASK_LAST4 ? 4 : 10);
+	/* the header's promise: masked text scans clean */
+	assert_int_equal(pan_detect_has_pan(out, w), 0);
 }
 
 static void
@@ -261,10 +264,12 @@ test_text_digit_ch(void **state)
 	size_t w;
 
 	(void)state;
+	assert_int_equal(pan_detect_has_pan("4111111111111111", 16), 1);
 	w = pan_mask_text("4111111111111111", 16, 16, PAN_MASK_FIRST6LAST4,
 	    '0', out);
 	assert_int_equal(w, 16);
 	assert_memory_equal(out, "411111******1111", 16);
+	assert_int_equal(pan_detect_has_pan(out, w), 0);
 	w = pan_mask_text("4111111111111111", 16, 16, PAN_MASK_FIRST6LAST4,
 	    '\xe2', out);
 	assert_memory_equal(out, "411111******1111", 16);

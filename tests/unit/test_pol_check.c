@@ -28,8 +28,9 @@ static const struct ccase cases[] = {
 	    "bracket on this line or the one before\n" },
 	{ "missing include",
 	    "@include \"/nonexistent-h5/x.conf\"\n",
-	    "p.conf:1: cannot open include file; check the @include path "
-	    "(relative to the policy file's directory)\n" },
+	    "p.conf:1: cannot open include file; check the @include path: it "
+	    "is taken from the policy file's directory, and cannot be "
+	    "absolute\n" },
 	{ "duplicate setting",
 	    "track_data = \"reject\";\ntrack_data = \"reject\";\n",
 	    "p.conf:2: duplicate setting name; each setting may appear once; "
@@ -363,10 +364,33 @@ test_diag_safe(void **state)
 	assert_string_equal(out, "94012888888881881");
 }
 
+/* test_no_diags - without a message list problems still fail the load */
+static void
+test_no_diags(void **state)
+{
+	struct pol *p = NULL;
+
+	(void)state;
+	assert_int_equal(pol_load_string("rules = ( { name = \"a\"; "
+	    "recipients = [ \"*\" ]; action = \"maks\"; } );", "n.conf", &p,
+	    NULL), PM_ECONFIG);
+	assert_null(p);
+	assert_int_equal(pol_load_string("rules = ( { name = \"a\"; "
+	    "recipients = [ \"*\" ]; action = \"pass\"; }, { name = \"b\"; "
+	    "recipients = [ \"*\" ]; action = \"mask\"; } );", "n.conf", &p,
+	    NULL), PM_ECONFIG);
+	assert_null(p);
+	assert_int_equal(pol_load_string("x = (;", "n.conf", &p, NULL),
+	    PM_ECONFIG);
+	assert_int_equal(pol_load_file("/nonexistent-h5/p.conf", &p, NULL),
+	    PM_EIO);
+	assert_null(p);
+}
+
 int
 main(void)
 {
-	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 4];
+	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 5];
 	size_t i, n = sizeof(cases) / sizeof(cases[0]);
 
 	memset(tests, 0, sizeof(tests));
@@ -383,5 +407,7 @@ main(void)
 	tests[n + 2].test_func = test_token;
 	tests[n + 3].name = "messages hide card numbers";
 	tests[n + 3].test_func = test_diag_safe;
+	tests[n + 4].name = "no message list";
+	tests[n + 4].test_func = test_no_diags;
 	return cmocka_run_group_tests_name("pol_check", tests, NULL, NULL);
 }

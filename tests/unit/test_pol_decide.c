@@ -3,6 +3,7 @@
  * a policy, an envelope and facts, and the expected rule per recipient
  * and action for the message.
  */
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -306,6 +307,63 @@ test_no_has_key(void **state)
 	pol_free(p);
 }
 
+struct thr {
+	const struct pol *p;
+	int bad;
+};
+
+/* thr_run - decide the same message many times, count wrong answers */
+static void *
+thr_run(void *arg)
+{
+	struct thr *t = arg;
+	const char *r[] = { "bob@corp.example", "x@dev.corp.example",
+	    "k@acquirer.example" };
+	struct pol_facts f;
+	struct pol_decision *dec = NULL;
+	int i;
+
+	memset(&f, 0, sizeof(f));
+	f.verdict = POL_V_PAN;
+	f.pans_more = 1;
+	for (i = 0; i < 2000; i++) {
+		if (pol_decide(t->p, "a@b.example", r, 3, &f, NULL, NULL,
+		    &dec) != PM_OK) {
+			t->bad++;
+			continue;
+		}
+		if (dec->action != POL_A_QUARANTINE ||
+		    dec->rcpts[1].mask != POL_MASK_LAST4)
+			t->bad++;
+		pol_decision_free(dec);
+	}
+	return NULL;
+}
+
+/* test_threads - one policy, four threads deciding at once */
+static void
+test_threads(void **state)
+{
+	struct pol *p = load(NULL);
+	pthread_t th[4];
+	struct thr t[4];
+	int i;
+
+	(void)state;
+	assert_non_null(p);
+	for (i = 0; i < 4; i++) {
+		t[i].p = p;
+		t[i].bad = 0;
+		assert_int_equal(pthread_create(&th[i], NULL, thr_run, &t[i]),
+		    0);
+	}
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(pthread_join(th[i], NULL), 0);
+		assert_int_equal(t[i].bad, 0);
+	}
+	pol_free(p);
+}
+
 /* test_bad_args - NULL policy or facts is an internal error */
 static void
 test_bad_args(void **state)
@@ -323,7 +381,7 @@ test_bad_args(void **state)
 int
 main(void)
 {
-	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 2];
+	struct CMUnitTest tests[sizeof(cases) / sizeof(cases[0]) + 3];
 	size_t i, n = sizeof(cases) / sizeof(cases[0]);
 
 	memset(tests, 0, sizeof(tests));
@@ -336,5 +394,7 @@ main(void)
 	tests[n].test_func = test_no_has_key;
 	tests[n + 1].name = "bad arguments";
 	tests[n + 1].test_func = test_bad_args;
+	tests[n + 2].name = "threads share one policy";
+	tests[n + 2].test_func = test_threads;
 	return cmocka_run_group_tests_name("pol_decide", tests, NULL, NULL);
 }
