@@ -71,7 +71,7 @@ FUZZ_BINS := $(patsubst fuzz/%.c,build/fuzz/%,$(FUZZ_SRCS))
 # link order: callers before callees
 APPLIBS	= $(LIBPOL) $(LIBKR) $(LIBPM)
 
-.PHONY: all check unit asan golden corpus fuzz fuzz-smoke fuzz-build bench \
+.PHONY: all check unit asan golden corpus e2e fuzz fuzz-smoke fuzz-build bench \
 	demo deps install uninstall clean distclean lint leakscan tests
 
 all: $(PROGS)
@@ -90,11 +90,11 @@ $(LIBTEST): $(call obj,$(TL_SRCS))
 	@rm -f $@; ar rcs $@ $^
 
 $(B)/panmilter: $(call obj,milter/daemon.c) $(APPLIBS)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< -Wl,--start-group $(APPLIBS) -Wl,--end-group $(LIBS)
 $(B)/panpolicy: $(call obj,policy/panpolicy.c) $(APPLIBS)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< -Wl,--start-group $(APPLIBS) -Wl,--end-group $(LIBS)
 $(B)/pankey: $(call obj,keyring/pankey.c) $(APPLIBS)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< -Wl,--start-group $(APPLIBS) -Wl,--end-group $(LIBS)
 
 # engine tests link only the engine, so policy and keyring work never
 # blocks them (and the other way round)
@@ -104,6 +104,10 @@ $(B)/tests/test_pol_%: $(B)/tests/unit/test_pol_%.o $(LIBTEST) $(LIBPOL) $(LIBPM
 $(B)/tests/test_kr_%: $(B)/tests/unit/test_kr_%.o $(LIBTEST) $(LIBKR) $(LIBPM)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) $(CMOCKA_LIBS) -lm
+$(B)/tests/test_mlfi%: $(B)/tests/unit/test_mlfi%.o $(LIBTEST) $(APPLIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBTEST) -Wl,--start-group $(APPLIBS) \
+	    -Wl,--end-group $(LIBS) $(CMOCKA_LIBS) -lm
 $(B)/tests/%: $(B)/tests/unit/%.o $(LIBTEST) $(LIBPM)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) $(CMOCKA_LIBS) -lm
@@ -132,6 +136,11 @@ corpus: $(B)/panmilter
 	tests/corpus.sh $(B)/panmilter 2>&1 | tee $(B)/logs/corpus.log; \
 	exit $${PIPESTATUS[0]}
 
+e2e: $(B)/panmilter
+	@mkdir -p $(B)/logs
+	PANMILTER=$(abspath $(B)/panmilter) tests/e2e/run.sh 2>&1 | \
+	    tee $(B)/logs/e2e.log; exit $${PIPESTATUS[0]}
+
 leakscan: build/default/panmilter
 	tests/leakscan.sh build build/default/panmilter
 
@@ -142,6 +151,7 @@ check: deps
 	$(MAKE) all
 	$(MAKE) unit golden
 	$(MAKE) asan
+	$(MAKE) e2e
 	$(MAKE) fuzz-smoke
 	$(MAKE) lint
 	$(MAKE) leakscan
@@ -168,7 +178,8 @@ fuzz-smoke: fuzz-build
 # --- benchmarks ---
 $(B)/bench/%: $(B)/bench/%.o $(LIBTEST) $(APPLIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS) -lm
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIBTEST) -Wl,--start-group $(APPLIBS) \
+	    -Wl,--end-group $(LIBS) -lm
 
 bench: deps
 	$(MAKE) $(B)/panmilter $(patsubst bench/%.c,$(B)/bench/%,$(BENCH_SRCS))

@@ -161,6 +161,7 @@ bench_load(const char *dir, size_t n, double *ms, size_t *bytes)
 	return p;
 }
 
+/* main - generate, load, decide, print one line */
 int
 main(void)
 {

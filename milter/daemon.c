@@ -1,21 +1,45 @@
 /*
  * daemon - main() of panmilter: option parsing and the command modes.
  *
- * Modes: --scan (offline scanning, cli_scan), --token (keyed tokens of
- * card numbers read from standard input), -n (check the configuration),
- * -V (version). The milter daemon itself is not part of this version.
+ * Modes: the milter daemon (default), --scan (offline scanning, cli_scan),
+ * --token (keyed tokens of card numbers read from standard input), -n
+ * (check configuration and policy as the daemon would), -V (version).
+ *
+ * The daemon runs as two processes. libmilter owns SIGHUP, SIGTERM and
+ * SIGINT in the process that calls smfi_main (SIGHUP stops it), so a small
+ * supervisor keeps the pid file and the signals: SIGHUP becomes SIGUSR1 to
+ * the worker (reload the policy), SIGTERM/SIGINT are passed on (stop after
+ * the messages in flight), and the supervisor exits with the worker.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
+
+#include <libmilter/mfapi.h>
 
 #include "cli_scan.h"
 #include "conf.h"
+#include "mlfi.h"
 #include "pan_card.h"
 #include "pan_token.h"
 #include "pm_arena.h"
+#include "pm_fsperm.h"
+#include "pm_log.h"
 
 #define MAX_RCPTS	1000
 
@@ -24,7 +48,8 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp,
-	    "usage: panmilter [-c FILE] -n\n"
+	    "usage: panmilter [-c FILE] [-f]\n"
+	    "       panmilter [-c FILE] -n\n"
 	    "       panmilter --scan [--json] [--jobs N] [-c FILE]"
 	    " [--from ADDR] [--rcpt ADDR]... FILE|DIR|MBOX...|-\n"
 	    "       panmilter --token [-c FILE]\n"
@@ -32,7 +57,10 @@ usage(FILE *fp)
 	    "\n"
 	    "  -c, --config FILE  configuration (default "
 	    CONF_DEFAULT_PATH ")\n"
-	    "  -n, --check        check the configuration, print a summary\n"
+	    "  -f, --foreground   run the daemon in the foreground, log to"
+	    " stderr\n"
+	    "  -n, --check        check configuration and policy as the daemon"
+	    " would\n"
 	    "  -V, --version      print the version\n"
 	    "  -h, --help         this text\n"
 	    "      --scan         scan messages, Maildirs and mboxes offline;\n"
@@ -120,11 +148,79 @@ cmd_token(const struct conf *c)
 	return rc;
 }
 
-/* cmd_check - -n: load the configuration, print what is in force */
+/* run_ids - uid and gid to run as (the current ones when unset) */
+static int
+run_ids(const struct conf *c, uid_t *uid, gid_t *gid)
+{
+	struct passwd *pw;
+	struct group *gr;
+
+	*uid = geteuid();
+	*gid = getegid();
+	if (c->user != NULL) {
+		if ((pw = getpwnam(c->user)) == NULL) {
+			fprintf(stderr, "panmilter: %s: user \"%s\" does not"
+			    " exist; create it (adduser --system %s) or fix"
+			    " the user setting\n", c->path, c->user, c->user);
+			return -1;
+		}
+		*uid = pw->pw_uid;
+		*gid = pw->pw_gid;
+	}
+	if (c->group != NULL) {
+		if ((gr = getgrnam(c->group)) == NULL) {
+			fprintf(stderr, "panmilter: %s: group \"%s\" does not"
+			    " exist; fix the group setting\n", c->path,
+			    c->group);
+			return -1;
+		}
+		*gid = gr->gr_gid;
+	}
+	return 0;
+}
+
+/* check_files - the files the daemon trusts must be safe from others */
+static int
+check_files(const struct conf *c, uid_t uid)
+{
+	const char *files[3] = { c->path, c->policy, c->token_key_file };
+	char err[600];
+	int i, rc = 0;
+
+	for (i = 0; i < 3; i++)
+		if (files[i] != NULL && pm_fsperm_check(files[i], uid, i == 2,
+		    err, sizeof(err)) < 0) {
+			fprintf(stderr, "panmilter: %s\n", err);
+			rc = -1;
+		}
+	return rc;
+}
+
+/* cmd_check - -n: load everything as the daemon would, print a summary */
 static int
 cmd_check(const struct conf *c)
 {
+	struct mlfi_daemon d;
+	char err[1024];
+	uid_t uid;
+	gid_t gid;
+	int rc = 0;
+
+	if (run_ids(c, &uid, &gid) < 0 || check_files(c, uid) < 0)
+		rc = 1;
+	if (mlfi_daemon_init(&d, c, err, sizeof(err)) < 0) {
+		fprintf(stderr, "panmilter: %s\n", err);
+		rc = 1;
+	}
+	mlfi_daemon_fini(&d);
 	printf("config: %s\n", c->path ? c->path : "(defaults)");
+	printf("socket = %s; user = %s; on_error = %s; timeout = %u;\n",
+	    c->socket ? c->socket : "(none)", c->user ? c->user : "(current)",
+	    conf_on_error_str(c->on_error), c->timeout);
+	printf("policy = %s; token_key_file = %s; mask = %s;\n",
+	    c->policy ? c->policy : "(none)",
+	    c->token_key_file ? c->token_key_file : "(none)",
+	    c->mask == PAN_MASK_LAST4 ? "last4" : "first6last4");
 	printf("max_message_size = %zu; max_depth = %u; max_parts = %u;"
 	    " max_decoded_size = %zu;\n", c->lim.max_message_size,
 	    c->lim.max_depth, c->lim.max_parts, c->lim.max_decoded_size);
@@ -132,10 +228,243 @@ cmd_check(const struct conf *c)
 	    " max_archive_depth = %u; scan_timeout = %u;\n",
 	    c->lim.max_archive_entries, c->lim.max_archive_ratio,
 	    c->lim.max_archive_depth, c->lim.scan_timeout);
-	printf("mask = %s; token_key_file = %s;\n",
-	    c->mask == PAN_MASK_LAST4 ? "last4" : "first6last4",
-	    c->token_key_file ? c->token_key_file : "(none)");
+	printf("%s\n", rc ? "check: FAILED" : "check: ok");
+	return rc;
+}
+
+/* sock_path - the file of a unix socket spec, or NULL */
+static const char *
+sock_path(const char *spec)
+{
+	if (strncmp(spec, "unix:", 5) == 0)
+		return spec + 5;
+	if (strncmp(spec, "local:", 6) == 0)
+		return spec + 6;
+	return spec[0] == '/' ? spec : NULL;
+}
+
+/* sock_clear_stale - remove a socket file nobody listens on; -1 if busy */
+static int
+sock_clear_stale(const char *path)
+{
+	struct sockaddr_un sun;
+	struct stat st;
+	int fd, rc;
+
+	if (lstat(path, &st) != 0)
+		return 0;
+	if (!S_ISSOCK(st.st_mode)) {
+		pm_log(LOG_ERR, "%s exists and is not a socket; remove it or"
+		    " change the socket setting", path);
+		return -1;
+	}
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM, 0)) < 0)
+		return -1;
+	rc = connect(fd, (struct sockaddr *)&sun, sizeof(sun));
+	close(fd);
+	if (rc == 0) {
+		pm_log(LOG_ERR, "another milter listens on %s; stop it first",
+		    path);
+		return -1;
+	}
+	return unlink(path) == 0 || errno == ENOENT ? 0 : -1;
+}
+
+/* drop_privs - become uid/gid for good, no core, no new privileges */
+static int
+drop_privs(const struct conf *c, uid_t uid, gid_t gid)
+{
+	if (c->user != NULL && geteuid() == 0) {
+		if (setgroups(1, &gid) != 0 || setresgid(gid, gid, gid) != 0
+		    || setresuid(uid, uid, uid) != 0) {
+			pm_log(LOG_ERR, "cannot become user %s: %s", c->user,
+			    strerror(errno));
+			return -1;
+		}
+		if (uid != 0 && setuid(0) == 0) {
+			pm_log(LOG_ERR, "could regain root after dropping"
+			    " privileges; refusing to run");
+			return -1;
+		}
+	}
+	(void)prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	return 0;
+}
+
+/* reload_thread - SIGUSR1 (from the supervisor's SIGHUP): reload */
+static void *
+reload_thread(void *arg)
+{
+	struct mlfi_daemon *d = arg;
+	sigset_t set;
+	int sig;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	for (;;)
+		if (sigwait(&set, &sig) == 0 && sig == SIGUSR1) {
+			mlfi_reload(d);
+			pm_log(LOG_NOTICE, "reload requested: the policy is read"
+			    " again before the next message");
+		}
+	return NULL;
+}
+
+/* worker_open - socket, registration, permissions; 0 or -1 */
+static int
+worker_open(const struct conf *c, struct mlfi_daemon *d, uid_t uid,
+    gid_t gid)
+{
+	const char *path = sock_path(c->socket);
+
+	if (path != NULL && sock_clear_stale(path) < 0)
+		return -1;
+	umask(0117);
+	if (smfi_setconn((char *)c->socket) != MI_SUCCESS
+	    || smfi_register(*mlfi_desc(d)) != MI_SUCCESS
+	    || smfi_settimeout((int)c->timeout) != MI_SUCCESS
+	    || smfi_opensocket(0) != MI_SUCCESS) {
+		pm_log(LOG_ERR, "cannot listen on %s; check the socket setting"
+		    " and that the directory exists", c->socket);
+		return -1;
+	}
+	if (path != NULL && (chown(path, uid, gid) != 0
+	    || chmod(path, 0660) != 0)) {
+		pm_log(LOG_ERR, "cannot set owner of %s: %s", path,
+		    strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* worker - the libmilter process */
+static int
+worker(const struct conf *c, uid_t uid, gid_t gid)
+{
+	struct rlimit nocore = { 0, 0 };
+	struct mlfi_daemon d;
+	pthread_t tid;
+	sigset_t set;
+	char err[1024];
+	int rc;
+
+	(void)setrlimit(RLIMIT_CORE, &nocore);
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	if (mlfi_daemon_init(&d, c, err, sizeof(err)) < 0) {
+		pm_log(LOG_ERR, "%s", err);
+		return 1;
+	}
+	if (worker_open(c, &d, uid, gid) < 0 || drop_privs(c, uid, gid) < 0)
+		return 1;
+	if (c->lock_memory && mlockall(MCL_CURRENT | MCL_FUTURE) != 0)
+		pm_log(LOG_WARNING, "lock_memory: mlockall failed: %s; give"
+		    " the service CAP_IPC_LOCK or raise LimitMEMLOCK",
+		    strerror(errno));
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	if (pthread_create(&tid, NULL, reload_thread, &d) != 0)
+		return 1;
+	pm_log(LOG_NOTICE, "panmilter %s ready on %s (policy %s, on_error %s)",
+	    PM_VERSION, c->socket, c->policy, conf_on_error_str(c->on_error));
+	rc = smfi_main() == MI_SUCCESS ? 0 : 1;
+	pm_log(LOG_NOTICE, "stopped");
+	return rc;
+}
+
+/* write_pidfile - our pid, or -1 */
+static int
+write_pidfile(const char *path)
+{
+	char buf[32];
+	int fd, n;
+
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW
+	    | O_CLOEXEC, 0644)) < 0) {
+		fprintf(stderr, "panmilter: %s: %s; check the pidfile"
+		    " setting\n", path, strerror(errno));
+		return -1;
+	}
+	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	if (write(fd, buf, (size_t)n) != n) {
+		close(fd);
+		return -1;
+	}
+	return close(fd);
+}
+
+/* supervise - keep the pid file and the signals; exit with the worker */
+static int
+supervise(pid_t child)
+{
+	sigset_t set;
+	int sig, status = 0;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGCHLD);
+	for (;;) {
+		if (sigwait(&set, &sig) != 0)
+			continue;
+		if (sig == SIGHUP)
+			kill(child, SIGUSR1);
+		else if (sig == SIGTERM || sig == SIGINT)
+			kill(child, SIGTERM);
+		else if (waitpid(child, &status, WNOHANG) == child)
+			break;
+	}
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
+}
+
+/* cmd_daemon - the milter */
+static int
+cmd_daemon(const struct conf *c, int fg)
+{
+	sigset_t set;
+	uid_t uid;
+	gid_t gid;
+	pid_t child;
+	int rc;
+
+	if (c->socket == NULL) {
+		fprintf(stderr, "panmilter: %s: no socket setting; add e.g."
+		    " socket = \"unix:/run/panmilter/panmilter.sock\";\n",
+		    c->path ? c->path : CONF_DEFAULT_PATH);
+		return 1;
+	}
+	if (run_ids(c, &uid, &gid) < 0 || check_files(c, uid) < 0)
+		return 1;
+	if (pm_log_open("panmilter", c->log_facility, fg, c->log_level) < 0) {
+		fprintf(stderr, "panmilter: %s: unknown log_facility or"
+		    " log_level; see panmilter.conf(5)\n", c->path);
+		return 1;
+	}
+	if (!fg && daemon(0, 0) != 0)
+		return 1;
+	if (c->pidfile != NULL && write_pidfile(c->pidfile) < 0)
+		return 1;
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	if ((child = fork()) < 0)
+		return 1;
+	if (child == 0) {
+		sigprocmask(SIG_UNBLOCK, &set, NULL);
+		_exit(worker(c, uid, gid));
+	}
+	rc = supervise(child);
+	if (c->pidfile != NULL)
+		(void)unlink(c->pidfile);
+	return rc;
 }
 
 enum { OPT_SCAN = 256, OPT_JSON, OPT_JOBS, OPT_FROM, OPT_RCPT, OPT_TOKEN };
@@ -143,6 +472,7 @@ enum { OPT_SCAN = 256, OPT_JSON, OPT_JOBS, OPT_FROM, OPT_RCPT, OPT_TOKEN };
 static const struct option longopts[] = {
 	{ "config", required_argument, NULL, 'c' },
 	{ "check", no_argument, NULL, 'n' },
+	{ "foreground", no_argument, NULL, 'f' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "scan", no_argument, NULL, OPT_SCAN },
@@ -160,7 +490,7 @@ main(int argc, char **argv)
 {
 	struct cli_scan_opts so;
 	const char *cpath = CONF_DEFAULT_PATH, *rcpts[MAX_RCPTS];
-	int ch, scan = 0, token = 0, check = 0, cexplicit = 0, rc;
+	int ch, scan = 0, token = 0, check = 0, cexplicit = 0, fg = 0, rc;
 	struct conf c;
 	char *end;
 	long v;
@@ -212,12 +542,14 @@ main(int argc, char **argv)
 			token = 1;
 			break;
 		case 'f':
+			fg = 1;
+			break;
 		default:
 			usage(stderr);
 			return 2;
 		}
 	}
-	if (load_conf(cpath, cexplicit, &c) < 0)
+	if (load_conf(cpath, cexplicit || (!scan && !token), &c) < 0)
 		return check ? 1 : 2;
 	if (scan && optind < argc)
 		rc = cli_scan_main(&so, argv + optind, argc - optind, &c);
@@ -225,11 +557,11 @@ main(int argc, char **argv)
 		rc = cmd_token(&c);
 	else if (check)
 		rc = cmd_check(&c);
+	else if (!scan)
+		rc = cmd_daemon(&c, fg);
 	else {
-		fprintf(stderr, "panmilter: %s; see panmilter --help\n", scan
-		    ? "--scan needs at least one FILE, DIR, MBOX or -"
-		    : "this version runs only --scan, --token, -n and -V"
-		    " (the milter daemon is not built yet)");
+		fprintf(stderr, "panmilter: --scan needs at least one FILE, DIR,"
+		    " MBOX or -; see panmilter --help\n");
 		rc = 2;
 	}
 	conf_fini(&c);

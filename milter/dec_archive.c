@@ -21,6 +21,11 @@
  *    passes 1 MiB (a tiny archive of a normal document may well exceed
  *    100:1); an arena allocation refused by the cap gives PM_ELIMIT
  *    "max_decoded_size". max_archive_ratio 0 disables the ratio check.
+ *    The decompressed total of one archive (over all its entries, each
+ *    released after its callback) may not pass max_decoded_size either
+ *    (PM_ELIMIT "max_decoded_size"): overlapping-entry bombs reuse one
+ *    compressed stream for many entries, and the arena cap alone, which
+ *    sees only the live entry, would not stop them.
  *  - An encrypted entry (flagged in its header, or refused with an
  *    encryption/passphrase error while reading) is counted in
  *    res->encrypted and skipped; the walk goes on.
@@ -236,6 +241,9 @@ dec_archive_read(struct dec_archive_walk_st *w, struct archive *ar,
 		w->total += (size_t)r;
 		if (w->total > DEC_ARCHIVE_RATIO_MIN && w->total > w->budget)
 			return dec_archive_limit(w, "max_archive_ratio");
+		if (w->lim->max_decoded_size > 0 &&
+		    w->total > w->lim->max_decoded_size)
+			return dec_archive_limit(w, "max_decoded_size");
 	}
 }
 

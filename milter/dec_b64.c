@@ -247,8 +247,16 @@ dec_b64_fast(const unsigned char *in, size_t n, unsigned char *out,
 		k = dec_b64_quads(in + i, n - i, out + o);
 		i += k;
 		o += k / 4 * 3;
-		if (k < 64 || n - i < 48)
-			break;
+		/* a line end between quads: skip it and stay fast */
+		if (i < n && in[i] == '\n') {
+			i++;
+			continue;
+		}
+		if (n - i >= 2 && in[i] == '\r' && in[i + 1] == '\n') {
+			i += 2;
+			continue;
+		}
+		break;
 	}
 	*produced = o;
 	return i;

@@ -33,8 +33,9 @@
  * Output is never longer than the input: a block tag is at least 3
  * bytes and gives 1, a reference is never shorter than its UTF-8. The
  * write position never passes the read position, so in == out works.
- * Linear time: a search that found nothing is remembered, so a run of
- * "<" with no ">" does not rescan the rest of the input each time.
+ * Linear time: the answer of the last search for each delimiter is
+ * remembered (found at, or none), so a run of "<" with no ">", or of
+ * unterminated "<!--" before a distant ">", does not rescan the input.
  */
 #include <stdint.h>
 #include <string.h>
@@ -44,15 +45,23 @@
 
 #define MK_NONE	SIZE_MAX
 
+/* the last search for one string: from "from", the first occurrence was
+ * at "at" (MK_NONE: none to the end); any search from a position in
+ * [from, at] has the same answer, so it is not repeated */
+struct dec_markup_memo {
+	size_t from, at;
+	int valid;
+};
+
 struct dec_markup_st {
 	const unsigned char *in;
 	unsigned char *out;
 	size_t n, i, o;
-	size_t no_gt;		/* no '>' at or after this position */
-	size_t no_comment;	/* no "-->" at or after */
-	size_t no_cdata;	/* no "]]>" at or after */
-	size_t no_script;	/* no "</script" at or after */
-	size_t no_style;	/* no "</style" at or after */
+	struct dec_markup_memo gt;	/* '>' */
+	struct dec_markup_memo comment;	/* "-->" */
+	struct dec_markup_memo cdata;	/* "]]>" */
+	struct dec_markup_memo script;	/* "</script" */
+	struct dec_markup_memo style;	/* "</style" */
 };
 
 struct dec_markup_ent {
@@ -134,18 +143,40 @@ dec_markup_is_alpha(unsigned char c)
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
+/* dec_markup_memo_get - the remembered answer for a search from
+ * "from"; 0 when there is none */
+static int
+dec_markup_memo_get(const struct dec_markup_memo *mm, size_t from,
+    size_t *at)
+{
+	if (!mm->valid || from < mm->from ||
+	    (mm->at != MK_NONE && from > mm->at))
+		return 0;
+	*at = mm->at;
+	return 1;
+}
+
+/* dec_markup_memo_put - remember a search's answer; returns it */
+static size_t
+dec_markup_memo_put(struct dec_markup_memo *mm, size_t from, size_t at)
+{
+	mm->valid = 1;
+	mm->from = from;
+	mm->at = at;
+	return at;
+}
+
 /* dec_markup_find - first occurrence of s (len l) at or after from, or
- * MK_NONE; *none remembers the start of a failed search */
+ * MK_NONE */
 static size_t
 dec_markup_find(const struct dec_markup_st *m, const char *s, size_t l,
-    size_t from, size_t *none)
+    size_t from, struct dec_markup_memo *mm)
 {
 	const unsigned char *p = NULL;
+	size_t j = from, at;
 
-	size_t j = from;
-
-	if (*none != MK_NONE && from >= *none)
-		return MK_NONE;
+	if (dec_markup_memo_get(mm, from, &at))
+		return at;
 	/* memchr, not memmem: ASan's memmem checks the whole haystack on
 	 * every call, which would make this quadratic under the sanitizer */
 	while (j < m->n) {
@@ -154,24 +185,23 @@ dec_markup_find(const struct dec_markup_st *m, const char *s, size_t l,
 			break;
 		j = (size_t)(p - m->in);
 		if (m->n - j >= l && memcmp(p, s, l) == 0)
-			return j;
+			return dec_markup_memo_put(mm, from, j);
 		j++;
 	}
-	*none = from;
-	return MK_NONE;
+	return dec_markup_memo_put(mm, from, MK_NONE);
 }
 
 /* dec_markup_find_end - position of "</name" (any case) at or after
  * from, or MK_NONE */
 static size_t
 dec_markup_find_end(const struct dec_markup_st *m, const char *name,
-    size_t from, size_t *none)
+    size_t from, struct dec_markup_memo *mm)
 {
-	size_t l = strlen(name), j = from;
+	size_t l = strlen(name), j = from, at;
 	const unsigned char *p = NULL;
 
-	if (*none != MK_NONE && from >= *none)
-		return MK_NONE;
+	if (dec_markup_memo_get(mm, from, &at))
+		return at;
 	while (j < m->n) {
 		p = memchr(m->in + j, '<', m->n - j);
 		if (p == NULL)
@@ -181,11 +211,10 @@ dec_markup_find_end(const struct dec_markup_st *m, const char *name,
 		    strncasecmp((const char *)m->in + j + 2, name, l) == 0 &&
 		    (m->n - j == l + 2 ||
 		    !dec_markup_is_name(m->in[j + 2 + l])))
-			return j;
+			return dec_markup_memo_put(mm, from, j);
 		j++;
 	}
-	*none = from;
-	return MK_NONE;
+	return dec_markup_memo_put(mm, from, MK_NONE);
 }
 
 /* dec_markup_put_cp - write code point cp as UTF-8 */
@@ -362,14 +391,14 @@ dec_markup_special(struct dec_markup_st *m, size_t gt, const
 	const unsigned char *p = m->in + m->i;
 
 	if (rest >= 4 && memcmp(p, "<!--", 4) == 0) {
-		e = dec_markup_find(m, "-->", 3, m->i + 4, &m->no_comment);
+		e = dec_markup_find(m, "-->", 3, m->i + 4, &m->comment);
 		if (e == MK_NONE)
 			return 0;
 		m->i = e + 3;
 		return 1;
 	}
 	if (rest >= 9 && memcmp(p, "<![CDATA[", 9) == 0) {
-		e = dec_markup_find(m, "]]>", 3, m->i + 9, &m->no_cdata);
+		e = dec_markup_find(m, "]]>", 3, m->i + 9, &m->cdata);
 		if (e == MK_NONE)
 			return 0;
 		memmove(m->out + m->o, m->in + m->i + 9, e - m->i - 9);
@@ -380,9 +409,9 @@ dec_markup_special(struct dec_markup_st *m, size_t gt, const
 	if (closing || gt == MK_NONE || m->in[gt - 1] == '/')
 		return 0;
 	if (nl == 6 && strncasecmp((const char *)name, "script", 6) == 0)
-		e = dec_markup_find_end(m, "script", gt + 1, &m->no_script);
+		e = dec_markup_find_end(m, "script", gt + 1, &m->script);
 	else if (nl == 5 && strncasecmp((const char *)name, "style", 5) == 0)
-		e = dec_markup_find_end(m, "style", gt + 1, &m->no_style);
+		e = dec_markup_find_end(m, "style", gt + 1, &m->style);
 	else
 		return 0;
 	if (e == MK_NONE)
@@ -409,7 +438,7 @@ dec_markup_tag(struct dec_markup_st *m)
 	ns = j;
 	while (j < m->n && dec_markup_is_name(m->in[j]))
 		j++;
-	gt = dec_markup_find(m, ">", 1, m->i + 1, &m->no_gt);
+	gt = dec_markup_find(m, ">", 1, m->i + 1, &m->gt);
 	if (dec_markup_special(m, gt, m->in + ns, j - ns, closing))
 		return;
 	if (gt == MK_NONE || (m->in[m->i + 1] == '!' && m->n - m->i >= 4 &&
@@ -450,8 +479,6 @@ dec_markup(const unsigned char *in, size_t n, unsigned char *out)
 	m.in = in;
 	m.out = out;
 	m.n = n;
-	m.no_gt = m.no_comment = m.no_cdata = MK_NONE;
-	m.no_script = m.no_style = MK_NONE;
 	while (m.i < m.n) {
 		dec_markup_text(&m);
 		if (m.i >= m.n)

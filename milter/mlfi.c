@@ -19,6 +19,7 @@
 #include "mlfi_apply.h"
 #include "pm_arena.h"
 #include "pm_log.h"
+#include "scan_out.h"
 #include "pol_decide.h"
 #include "pol_load.h"
 
@@ -348,7 +349,9 @@ mlfi_decide(struct mlfi_conn *c, struct pm_arena *a, struct scan_result *res,
 	in.conf = conf;
 	in.res = res;
 	in.rule = rule;
-	in.why = pol_why_str(dec->why);
+	/* a rule or the default is the normal case; say why otherwise */
+	in.why = dec->why == POL_WHY_RULE || dec->why == POL_WHY_DEFAULT
+	    || dec->why == POL_WHY_CLEAN ? NULL : pol_why_str(dec->why);
 	in.add_header = conf->add_header;
 	if (in.kind == ACT_K_NO_ENCRYPT)
 		pm_log(LOG_WARNING, "rule %s asks to %s, which this version"
@@ -359,7 +362,7 @@ mlfi_decide(struct mlfi_conn *c, struct pm_arena *a, struct scan_result *res,
 	    sizeof(why)) < 0) {
 		pm_log(LOG_WARNING, "%s; the message is rejected instead", why);
 		in.kind = ACT_K_REJECT;
-		in.why = "cannot mask";
+		in.why = "cannot mask";	/* details in the warning above */
 		act_plan_from(plan, &in);
 	}
 out:
@@ -448,7 +451,7 @@ mlfi_eom(SMFICTX *ctx)
 	if (a == NULL)
 		snprintf(rule, sizeof(rule), "-");
 	(void)act_plan_check(&plan, c->d->conf->on_error);
-	st = mlfi_apply(ctx, &plan, c->d->conf->on_error);
+	st = mlfi_apply(ctx, &plan, c->d->conf->on_error, c->leadspc);
 	mlfi_log(c, qid ? qid : "NOQUEUE", &plan, &res, rule);
 	scan_result_fini(&res);
 	pm_arena_free(a);

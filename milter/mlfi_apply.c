@@ -3,6 +3,7 @@
  *
  * Body replacement goes in 64 KiB pieces (libmilter's own chunk size).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "mlfi_apply.h"
@@ -27,14 +28,20 @@ mlfi_apply_status(const struct act_plan *plan)
 
 /* mlfi_apply_edits - headers and body; -1 when libmilter refused one */
 static int
-mlfi_apply_edits(SMFICTX *ctx, const struct act_plan *plan)
+mlfi_apply_edits(SMFICTX *ctx, const struct act_plan *plan, int leadspc)
 {
+	char val[ACT_TEXT_MAX + 2];
 	size_t i, off, n;
 
 	for (i = 0; i < plan->nhdrs; i++) {
 		const struct act_hdr *h = &plan->hdrs[i];
-		int rc = h->index == 0
-		    ? smfi_addheader(ctx, (char *)h->name, (char *)h->value)
+		int rc;
+
+		/* with SMFIP_HDR_LEADSPC the MTA writes "Name:" + value */
+		snprintf(val, sizeof(val), "%s%s", leadspc && h->index == 0
+		    ? " " : "", h->value);
+		rc = h->index == 0
+		    ? smfi_addheader(ctx, (char *)h->name, val)
 		    : smfi_chgheader(ctx, (char *)h->name, h->index,
 		    (char *)h->value);
 
@@ -61,10 +68,11 @@ mlfi_apply_edits(SMFICTX *ctx, const struct act_plan *plan)
 
 /* mlfi_apply - carry out a plan at end of message */
 sfsistat
-mlfi_apply(SMFICTX *ctx, struct act_plan *plan, enum conf_on_error on_error)
+mlfi_apply(SMFICTX *ctx, struct act_plan *plan, enum conf_on_error on_error,
+    int leadspc)
 {
 	if (plan->status == ACT_ACCEPT) {
-		if (mlfi_apply_edits(ctx, plan) < 0) {
+		if (mlfi_apply_edits(ctx, plan, leadspc) < 0) {
 			act_plan_on_error(plan, on_error == CONF_ON_ERROR_ACCEPT
 			    ? CONF_ON_ERROR_TEMPFAIL : on_error,
 			    "message modification failed");

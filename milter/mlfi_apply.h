@@ -7,7 +7,9 @@
  *	modification turns the result into the on_error status, never into
  *	an accept of a half-modified message.
  * API
- *	mlfi_apply(ctx, plan, on_error)	returns the sfsistat for eom.
+ *	mlfi_apply(ctx, plan, on_error, leadspc)	returns the sfsistat for
+ *				eom; leadspc: SMFIP_HDR_LEADSPC was agreed
+ *				(added values get their leading space).
  */
 #ifndef MLFI_APPLY_H
 #define MLFI_APPLY_H
@@ -17,7 +19,7 @@
 #include "act_plan.h"
 
 sfsistat mlfi_apply(SMFICTX *ctx, struct act_plan *plan,
-    enum conf_on_error on_error);
+    enum conf_on_error on_error, int leadspc);
 sfsistat mlfi_apply_status(const struct act_plan *plan);
 
 #endif

@@ -58,14 +58,14 @@
 #include "pan_track.h"
 #include "pm_arena.h"
 
-#define PD_MIN		PAN_MIN_DIGITS
-#define PD_RING		PAN_TRACK_RING
+#define PAN_DETECT_MIN		PAN_MIN_DIGITS
+#define PAN_DETECT_RING		PAN_TRACK_RING
 
-typedef void (*pd_scan_fn)(struct pan_detect *, const uint8_t *, size_t,
+typedef void (*pan_detect_scan_fn)(struct pan_detect *, const uint8_t *, size_t,
     uint64_t);
 
 struct pan_detect {
-	pd_scan_fn scan;
+	pan_detect_scan_fn scan;
 	uint64_t pos;		/* bytes fed so far */
 	uint8_t stage[64];	/* the partial block at the end of a feed */
 	size_t nstage;
@@ -75,23 +75,23 @@ struct pan_detect {
 	struct pan_track t;	/* tokenizer, candidates, look-back ring */
 };
 
-static int pd_kernel_choice;	/* test hook, see pan_detect_set_kernel */
+static int pan_detect_kernel_choice;	/* test hook, see pan_detect_set_kernel */
 
-/* pd_ring_put - remember the last bytes of a feed for look-back */
+/* pan_detect_ring_put - remember the last bytes of a feed for look-back */
 static void
-pd_ring_put(struct pan_detect *d, const uint8_t *p, size_t n)
+pan_detect_ring_put(struct pan_detect *d, const uint8_t *p, size_t n)
 {
 	uint64_t at = d->pos;
 	size_t r, k;
 
-	if (n > PD_RING) {
-		at += n - PD_RING;
-		p += n - PD_RING;
-		n = PD_RING;
+	if (n > PAN_DETECT_RING) {
+		at += n - PAN_DETECT_RING;
+		p += n - PAN_DETECT_RING;
+		n = PAN_DETECT_RING;
 	}
 	while (n > 0) {
-		r = (size_t)(at & (PD_RING - 1));
-		k = PD_RING - r < n ? PD_RING - r : n;
+		r = (size_t)(at & (PAN_DETECT_RING - 1));
+		k = PAN_DETECT_RING - r < n ? PAN_DETECT_RING - r : n;
 		memcpy(d->t.v.ring + r, p, k);
 		p += k;
 		at += k;
@@ -99,9 +99,9 @@ pd_ring_put(struct pan_detect *d, const uint8_t *p, size_t n)
 	}
 }
 
-/* pd_trigger - tokenize from `from` (an X-run's first DL) up to lim */
+/* pan_detect_trigger - tokenize from `from` (an X-run's first DL) up to lim */
 static void
-pd_trigger(struct pan_detect *d, uint64_t from, uint64_t lim, int active)
+pan_detect_trigger(struct pan_detect *d, uint64_t from, uint64_t lim, int active)
 {
 	pan_track_run(&d->t, from, lim);
 	d->tok_active = active;
@@ -109,16 +109,16 @@ pd_trigger(struct pan_detect *d, uint64_t from, uint64_t lim, int active)
 
 /* --- the kernel ------------------------------------------------------- */
 
-/* pd_below - bits 0..e-1 */
+/* pan_detect_below - bits 0..e-1 */
 static inline uint64_t
-pd_below(unsigned e)
+pan_detect_below(unsigned e)
 {
 	return e >= 64 ? ~0ULL : (1ULL << e) - 1;
 }
 
-/* pd_tail - carry the X-run open at the end of the block */
+/* pan_detect_tail - carry the X-run open at the end of the block */
 static inline void
-pd_tail(struct pan_detect *d, uint64_t P, uint64_t x, uint64_t dl)
+pan_detect_tail(struct pan_detect *d, uint64_t P, uint64_t x, uint64_t dl)
 {
 	uint64_t nx = ~x, td;
 	unsigned s;
@@ -126,14 +126,14 @@ pd_tail(struct pan_detect *d, uint64_t P, uint64_t x, uint64_t dl)
 	/* branch-light: whether the last byte is in a run is a coin toss
 	 * in prose. s = start of the trailing run (64: none) */
 	s = nx ? 64 - (unsigned)__builtin_clzll(nx) : 0;
-	td = s < 64 ? dl & ~pd_below(s) : 0;
+	td = s < 64 ? dl & ~pan_detect_below(s) : 0;
 	d->run_dig = (unsigned)__builtin_popcountll(td);
 	d->run_first = P + (unsigned)__builtin_ctzll(td | (1ULL << 63));
 }
 
-/* pd_runs - in-block X-runs of >= 13 bytes with >= 13 DL bytes */
+/* pan_detect_runs - in-block X-runs of >= 13 bytes with >= 13 DL bytes */
 static void
-pd_runs(struct pan_detect *d, uint64_t P, uint64_t x, uint64_t dl,
+pan_detect_runs(struct pan_detect *d, uint64_t P, uint64_t x, uint64_t dl,
     uint64_t lim)
 {
 	uint64_t r = x & (x >> 1), below, above, rd;
@@ -144,23 +144,23 @@ pd_runs(struct pan_detect *d, uint64_t P, uint64_t x, uint64_t dl,
 	r &= r >> 5;
 	while (r) {
 		i = (unsigned)__builtin_ctzll(r);
-		below = ~x & pd_below(i);
+		below = ~x & pan_detect_below(i);
 		s = below ? 64 - (unsigned)__builtin_clzll(below) : 0;
 		above = ~x >> i;
 		if (above == 0)
 			break;	/* reaches the block end: carried */
 		e = i + (unsigned)__builtin_ctzll(above);
-		rd = dl & pd_below(e) & ~pd_below(s);
-		if (__builtin_popcountll(rd) >= PD_MIN)
-			pd_trigger(d, P + (unsigned)__builtin_ctzll(rd),
+		rd = dl & pan_detect_below(e) & ~pan_detect_below(s);
+		if (__builtin_popcountll(rd) >= PAN_DETECT_MIN)
+			pan_detect_trigger(d, P + (unsigned)__builtin_ctzll(rd),
 			    P + e + 1 < lim ? P + e + 1 : lim, 0);
-		r &= ~pd_below(e + 1);
+		r &= ~pan_detect_below(e + 1);
 	}
 }
 
-/* pd_block_slow - a block that may hold (part of) a candidate run */
+/* pan_detect_block_slow - a block that may hold (part of) a candidate run */
 static void
-pd_block_slow(struct pan_detect *d, uint64_t P, uint64_t x, uint64_t dl,
+pan_detect_block_slow(struct pan_detect *d, uint64_t P, uint64_t x, uint64_t dl,
     size_t nvalid)
 {
 	uint64_t lim = P + nvalid, nx = ~x, low;
@@ -169,35 +169,35 @@ pd_block_slow(struct pan_detect *d, uint64_t P, uint64_t x, uint64_t dl,
 	if (d->tok_active || d->run_dig) {
 		if (nx == 0) {		/* the run covers the block */
 			if (!d->tok_active)
-				pd_trigger(d, d->run_first, lim, 1);
+				pan_detect_trigger(d, d->run_first, lim, 1);
 			else
 				pan_track_run(&d->t, 0, lim);
 			d->run_dig = 0;
 			goto out;
 		}
 		e = (unsigned)__builtin_ctzll(nx);
-		low = pd_below(e);
+		low = pan_detect_below(e);
 		if (d->tok_active)
-			pd_trigger(d, 0, P + e + 1 < lim ?
+			pan_detect_trigger(d, 0, P + e + 1 < lim ?
 			    P + e + 1 : lim, 0);
-		else if (d->run_dig + __builtin_popcountll(dl & low) >= PD_MIN)
-			pd_trigger(d, d->run_first, P + e + 1 < lim ?
+		else if (d->run_dig + __builtin_popcountll(dl & low) >= PAN_DETECT_MIN)
+			pan_detect_trigger(d, d->run_first, P + e + 1 < lim ?
 			    P + e + 1 : lim, 0);
 		d->run_dig = 0;
-		x &= ~pd_below(e + 1);
-		dl &= ~pd_below(e + 1);
+		x &= ~pan_detect_below(e + 1);
+		dl &= ~pan_detect_below(e + 1);
 	}
-	if (__builtin_popcountll(dl) >= PD_MIN)
-		pd_runs(d, P, x, dl, lim);
-	pd_tail(d, P, x, dl);
+	if (__builtin_popcountll(dl) >= PAN_DETECT_MIN)
+		pan_detect_runs(d, P, x, dl, lim);
+	pan_detect_tail(d, P, x, dl);
 out:
 	if (d->t.qn > 0)
 		pan_track_flush(&d->t, 0);
 }
 
-/* pd_masks_scalar - X and DL masks of one 64-byte block, portably */
+/* pan_detect_masks_scalar - X and DL masks of one 64-byte block, portably */
 static void
-pd_masks_scalar(const uint8_t *p, uint64_t *xo, uint64_t *dlo)
+pan_detect_masks_scalar(const uint8_t *p, uint64_t *xo, uint64_t *dlo)
 {
 	uint64_t x = 0, dl = 0;
 	unsigned i;
@@ -218,21 +218,21 @@ pd_masks_scalar(const uint8_t *p, uint64_t *xo, uint64_t *dlo)
 	*dlo = dl;
 }
 
-/* pd_scan_scalar - the kernel over nblk whole blocks, portable */
+/* pan_detect_scan_scalar - the kernel over nblk whole blocks, portable */
 static void
-pd_scan_scalar(struct pan_detect *d, const uint8_t *p, size_t nblk,
+pan_detect_scan_scalar(struct pan_detect *d, const uint8_t *p, size_t nblk,
     uint64_t P)
 {
 	uint64_t x, dl;
 
 	for (; nblk > 0; nblk--, p += 64, P += 64) {
-		pd_masks_scalar(p, &x, &dl);
+		pan_detect_masks_scalar(p, &x, &dl);
 		if (!d->tok_active && d->run_dig == 0 && (dl == 0 ||
-		    __builtin_popcountll(dl) < PD_MIN)) {
-			pd_tail(d, P, x, dl);
+		    __builtin_popcountll(dl) < PAN_DETECT_MIN)) {
+			pan_detect_tail(d, P, x, dl);
 			continue;
 		}
-		pd_block_slow(d, P, x, dl, 64);
+		pan_detect_block_slow(d, P, x, dl, 64);
 	}
 }
 
@@ -244,87 +244,87 @@ pd_scan_scalar(struct pan_detect *d, const uint8_t *p, size_t nblk,
  * DL = [0-9] | D9 DB E0-E3 EA EF. High bytes are looked at only when
  * the block has any.
  */
-#define PD_SET(T, b)	T((char)(b))
+#define PAN_DETECT_V16(b)	_mm_set1_epi8((char)(b))
 
-/* pd_m16_sse2 - X and DL masks of 16 bytes */
+/* pan_detect_m16_sse2 - X and DL masks of 16 bytes */
 static inline void
-pd_m16_sse2(const uint8_t *p, unsigned *xo, unsigned *dlo)
+pan_detect_m16_sse2(const uint8_t *p, unsigned *xo, unsigned *dlo)
 {
 	const __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
 	__m128i x, dg, sp, ld;
 
-	x = _mm_cmplt_epi8(_mm_add_epi8(v, PD_SET(_mm_set1_epi8, 0x53)),
-	    PD_SET(_mm_set1_epi8, -128 + 13));
-	dg = _mm_cmplt_epi8(_mm_add_epi8(v, PD_SET(_mm_set1_epi8, 0x50)),
-	    PD_SET(_mm_set1_epi8, -128 + 10));
+	x = _mm_cmplt_epi8(_mm_add_epi8(v, PAN_DETECT_V16(0x53)),
+	    PAN_DETECT_V16(-128 + 13));
+	dg = _mm_cmplt_epi8(_mm_add_epi8(v, PAN_DETECT_V16(0x50)),
+	    PAN_DETECT_V16(-128 + 10));
 	sp = _mm_or_si128(_mm_or_si128(
-	    _mm_cmpeq_epi8(v, PD_SET(_mm_set1_epi8, ' ')),
-	    _mm_cmpeq_epi8(v, PD_SET(_mm_set1_epi8, '\n'))), _mm_or_si128(
-	    _mm_cmpeq_epi8(v, PD_SET(_mm_set1_epi8, '\r')),
-	    _mm_cmpeq_epi8(v, PD_SET(_mm_set1_epi8, '>'))));
+	    _mm_cmpeq_epi8(v, PAN_DETECT_V16(' ')),
+	    _mm_cmpeq_epi8(v, PAN_DETECT_V16('\n'))), _mm_or_si128(
+	    _mm_cmpeq_epi8(v, PAN_DETECT_V16('\r')),
+	    _mm_cmpeq_epi8(v, PAN_DETECT_V16('>'))));
 	x = _mm_or_si128(x, sp);
 	/* branch-free: in prose the "any high byte?" test mispredicts */
 	ld = _mm_or_si128(_mm_or_si128(_mm_cmplt_epi8(_mm_add_epi8(v,
-	    PD_SET(_mm_set1_epi8, 0xA0)), PD_SET(_mm_set1_epi8, -128 + 4)),
-	    _mm_cmpeq_epi8(v, PD_SET(_mm_set1_epi8, 0xD9))),
+	    PAN_DETECT_V16(0xA0)), PAN_DETECT_V16(-128 + 4)),
+	    _mm_cmpeq_epi8(v, PAN_DETECT_V16(0xD9))),
 	    _mm_or_si128(_mm_or_si128(
-	    _mm_cmpeq_epi8(v, PD_SET(_mm_set1_epi8, 0xDB)),
-	    _mm_cmpeq_epi8(v, PD_SET(_mm_set1_epi8, 0xEA))),
-	    _mm_cmpeq_epi8(v, PD_SET(_mm_set1_epi8, 0xEF))));
+	    _mm_cmpeq_epi8(v, PAN_DETECT_V16(0xDB)),
+	    _mm_cmpeq_epi8(v, PAN_DETECT_V16(0xEA))),
+	    _mm_cmpeq_epi8(v, PAN_DETECT_V16(0xEF))));
 	dg = _mm_or_si128(dg, ld);
 	x = _mm_or_si128(_mm_or_si128(x, ld), _mm_or_si128(
-	    _mm_cmplt_epi8(v, PD_SET(_mm_set1_epi8, 0xC0)),
-	    _mm_cmpeq_epi8(v, PD_SET(_mm_set1_epi8, 0xC2))));
+	    _mm_cmplt_epi8(v, PAN_DETECT_V16(0xC0)),
+	    _mm_cmpeq_epi8(v, PAN_DETECT_V16(0xC2))));
 	*xo = (unsigned)_mm_movemask_epi8(x);
 	*dlo = (unsigned)_mm_movemask_epi8(dg);
 }
 
-/* pd_scan_sse2 - the kernel over nblk whole blocks, SSE2 */
+/* pan_detect_scan_sse2 - the kernel over nblk whole blocks, SSE2 */
 static void
-pd_scan_sse2(struct pan_detect *d, const uint8_t *p, size_t nblk,
+pan_detect_scan_sse2(struct pan_detect *d, const uint8_t *p, size_t nblk,
     uint64_t P)
 {
 	unsigned x0, x1, x2, x3, d0, d1, d2, d3;
 	uint64_t x, dl;
 
 	for (; nblk > 0; nblk--, p += 64, P += 64) {
-		pd_m16_sse2(p, &x0, &d0);
-		pd_m16_sse2(p + 16, &x1, &d1);
-		pd_m16_sse2(p + 32, &x2, &d2);
-		pd_m16_sse2(p + 48, &x3, &d3);
+		pan_detect_m16_sse2(p, &x0, &d0);
+		pan_detect_m16_sse2(p + 16, &x1, &d1);
+		pan_detect_m16_sse2(p + 32, &x2, &d2);
+		pan_detect_m16_sse2(p + 48, &x3, &d3);
 		x = x0 | (uint64_t)x1 << 16 | (uint64_t)x2 << 32 |
 		    (uint64_t)x3 << 48;
 		dl = d0 | (uint64_t)d1 << 16 | (uint64_t)d2 << 32 |
 		    (uint64_t)d3 << 48;
 		if (!d->tok_active && d->run_dig == 0 && (dl == 0 ||
-		    __builtin_popcountll(dl) < PD_MIN)) {
-			pd_tail(d, P, x, dl);
+		    __builtin_popcountll(dl) < PAN_DETECT_MIN)) {
+			pan_detect_tail(d, P, x, dl);
 			continue;
 		}
-		pd_block_slow(d, P, x, dl, 64);
+		pan_detect_block_slow(d, P, x, dl, 64);
 	}
 }
 
-#define PD_AVX2	__attribute__((target("avx2,popcnt,bmi")))
-#define PD_S32(b)	_mm256_set1_epi8((char)(b))
+#define PAN_DETECT_AVX2	__attribute__((target("avx2,popcnt,bmi")))
+#define PAN_DETECT_V(b)	_mm256_set1_epi8((char)(b))
 
 /*
- * pd_m32_avx2 - X and DL masks of 32 bytes, by nibble lookup: each
+ * pan_detect_m32_avx2 - X and DL masks of 32 bytes, by nibble lookup: each
  * byte's class is LO[low nibble] & HI[high nibble], one bit per
  * (high nibble, set of low nibbles) pair:
  *   0x01 0A 0D  0x02 20 2D-2F  0x04 30-39  0x08 3E  0x10 80-BF
  *   0x20 C2  0x40 D9 DB  0x80 E0-E3 EA EF
  * X = class != 0; DL = class & (0x04 | 0x40 | 0x80).
  */
-PD_AVX2 static inline void
-pd_m32_avx2(const uint8_t *p, uint32_t *xo, uint32_t *dlo)
+PAN_DETECT_AVX2 static inline void
+pan_detect_m32_avx2(const uint8_t *p, uint32_t *xo, uint32_t *dlo)
 {
 	const __m256i lut_lo = _mm256_setr_epi8(0x96, 0x94, 0xb4, 0x94, 0x14, 0x14, 0x14, 0x14, 0x14, 0x54, 0x91, 0x50, 0x10, 0x13, 0x1a, 0x92,
 	    0x96, 0x94, 0xb4, 0x94, 0x14, 0x14, 0x14, 0x14, 0x14, 0x54, 0x91, 0x50, 0x10, 0x13, 0x1a, 0x92);
 	const __m256i lut_hi = _mm256_setr_epi8(0x01, 0x00, 0x02, 0x0c, 0x00, 0x00, 0x00, 0x00, 0x10, 0x10, 0x10, 0x10, 0x20, 0x40, 0x80, 0x00,
 	    0x01, 0x00, 0x02, 0x0c, 0x00, 0x00, 0x00, 0x00, 0x10, 0x10, 0x10, 0x10, 0x20, 0x40, 0x80, 0x00);
 	const __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)p);
-	const __m256i nib = PD_S32(0x0F), zero = _mm256_setzero_si256();
+	const __m256i nib = PAN_DETECT_V(0x0F), zero = _mm256_setzero_si256();
 	__m256i cls;
 
 	cls = _mm256_and_si256(_mm256_shuffle_epi8(lut_lo,
@@ -332,48 +332,48 @@ pd_m32_avx2(const uint8_t *p, uint32_t *xo, uint32_t *dlo)
 	    _mm256_and_si256(_mm256_srli_epi16(v, 4), nib)));
 	*xo = ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(cls, zero));
 	*dlo = ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(
-	    _mm256_and_si256(cls, PD_S32(0xC4)), zero));
+	    _mm256_and_si256(cls, PAN_DETECT_V(0xC4)), zero));
 }
 
-/* pd_scan_avx2 - the kernel over nblk whole blocks, AVX2 */
-PD_AVX2 static void
-pd_scan_avx2(struct pan_detect *d, const uint8_t *p, size_t nblk,
+/* pan_detect_scan_avx2 - the kernel over nblk whole blocks, AVX2 */
+PAN_DETECT_AVX2 static void
+pan_detect_scan_avx2(struct pan_detect *d, const uint8_t *p, size_t nblk,
     uint64_t P)
 {
 	uint32_t x0, x1, d0, d1;
 	uint64_t x, dl;
 
 	for (; nblk > 0; nblk--, p += 64, P += 64) {
-		pd_m32_avx2(p, &x0, &d0);
-		pd_m32_avx2(p + 32, &x1, &d1);
+		pan_detect_m32_avx2(p, &x0, &d0);
+		pan_detect_m32_avx2(p + 32, &x1, &d1);
 		x = x0 | (uint64_t)x1 << 32;
 		dl = d0 | (uint64_t)d1 << 32;
 		if (!d->tok_active && d->run_dig == 0 &&
-		    __builtin_popcountll(dl) < PD_MIN) {
-			pd_tail(d, P, x, dl);
+		    __builtin_popcountll(dl) < PAN_DETECT_MIN) {
+			pan_detect_tail(d, P, x, dl);
 			continue;
 		}
-		pd_block_slow(d, P, x, dl, 64);
+		pan_detect_block_slow(d, P, x, dl, 64);
 	}
 }
 #endif
 
-/* pd_pick - the kernel for this CPU (or the one a test forced) */
-static pd_scan_fn
-pd_pick(void)
+/* pan_detect_pick - the kernel for this CPU (or the one a test forced) */
+static pan_detect_scan_fn
+pan_detect_pick(void)
 {
 #if defined(__x86_64__)
-	if (pd_kernel_choice == 1)
-		return pd_scan_scalar;
-	if (pd_kernel_choice == 2)
-		return pd_scan_sse2;
+	if (pan_detect_kernel_choice == 1)
+		return pan_detect_scan_scalar;
+	if (pan_detect_kernel_choice == 2)
+		return pan_detect_scan_sse2;
 	__builtin_cpu_init();
-	if (pd_kernel_choice != 1 && __builtin_cpu_supports("avx2") &&
+	if (pan_detect_kernel_choice != 1 && __builtin_cpu_supports("avx2") &&
 	    __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("bmi"))
-		return pd_scan_avx2;
-	return pd_scan_sse2;
+		return pan_detect_scan_avx2;
+	return pan_detect_scan_sse2;
 #else
-	return pd_scan_scalar;
+	return pan_detect_scan_scalar;
 #endif
 }
 
@@ -383,9 +383,9 @@ pd_pick(void)
 int
 pan_detect_set_kernel(int k)
 {
-	int old = pd_kernel_choice;
+	int old = pan_detect_kernel_choice;
 
-	pd_kernel_choice = k;
+	pan_detect_kernel_choice = k;
 	return old;
 }
 
@@ -400,7 +400,7 @@ pan_detect_new(pan_detect_cb cb, void *arg)
 	d->t.cb = cb;
 	d->t.arg = arg;
 	d->t.last_acc = -1;
-	d->scan = pd_pick();
+	d->scan = pan_detect_pick();
 	return d;
 }
 
@@ -435,7 +435,7 @@ pan_detect_feed(struct pan_detect *d, const void *p, size_t n)
 		d->nstage = n - off;
 	}
 	pan_track_flush(&d->t, 0);
-	pd_ring_put(d, b, n);
+	pan_detect_ring_put(d, b, n);
 	d->pos += n;
 	d->t.v.cp = NULL;
 	d->t.v.cbase = d->t.v.cend = d->pos;
@@ -453,8 +453,8 @@ pan_detect_finish(struct pan_detect *d)
 	d->t.v.eof = 1;
 	memset(blk, 0, sizeof(blk));
 	memcpy(blk, d->stage, d->nstage);
-	pd_masks_scalar(blk, &x, &dl);
-	pd_block_slow(d, d->pos - d->nstage, x, dl, d->nstage);
+	pan_detect_masks_scalar(blk, &x, &dl);
+	pan_detect_block_slow(d, d->pos - d->nstage, x, dl, d->nstage);
 	pan_track_end(&d->t);
 	pan_track_flush(&d->t, 1);
 	pm_wipe(blk, sizeof(blk));
@@ -467,7 +467,7 @@ pan_detect_reset(struct pan_detect *d)
 {
 	pan_detect_cb cb;
 	void *arg;
-	pd_scan_fn scan;
+	pan_detect_scan_fn scan;
 
 	if (d == NULL)
 		return;
@@ -505,9 +505,9 @@ pan_detect_buf(const void *p, size_t n, pan_detect_cb cb, void *arg)
 	return PM_OK;
 }
 
-/* pd_has_cb - note that a PAN was seen */
+/* pan_detect_has_cb - note that a PAN was seen */
 static void
-pd_has_cb(void *arg, const struct pan_hit *hit)
+pan_detect_has_cb(void *arg, const struct pan_hit *hit)
 {
 	if (hit->kind == PAN_KIND_PAN)
 		*(int *)arg = 1;
@@ -519,7 +519,7 @@ pan_detect_has_pan(const void *p, size_t n)
 {
 	int found = 0;
 
-	if (pan_detect_buf(p, n, pd_has_cb, &found) != PM_OK)
+	if (pan_detect_buf(p, n, pan_detect_has_cb, &found) != PM_OK)
 		return 1;
 	return found;
 }

@@ -6,9 +6,9 @@
  * sequence sit in a small ring; candidate ranges are tried when the
  * sequence ends, or, once it is longer than 19 digits (so the whole can
  * no longer be a PAN), as each group closes. Accepted candidates wait
- * in a FIFO until PT_A bytes after them are known, then track data,
- * CVC codes and confidence are read from a copy of [start - PT_B,
- * end + PT_A), and the hits are reported in queue order.
+ * in a FIFO until PAN_TRACK_A bytes after them are known, then track data,
+ * CVC codes and confidence are read from a copy of [start - PAN_TRACK_B,
+ * end + PAN_TRACK_A), and the hits are reported in queue order.
  *
  * Track recognisers: the detector has already found a valid PAN; here
  * we only look at the bytes right before it (sentinel, format code, EMV
@@ -25,21 +25,13 @@
 #include "pan_track.h"
 #include "pm_arena.h"
 
-#define PT_RING		PAN_TRACK_RING
-#define PT_QMAX		PAN_TRACK_QMAX
-#define PT_GRING	PAN_TRACK_GRING
-#define PT_GDIG		PAN_TRACK_GDIG
-#define PT_SEPMAX	PAN_TRACK_SEPMAX
-#define PT_B		128	/* before-context of a candidate */
-#define PT_A		128	/* after-context of a candidate */
-#define PT_CTXMAX	1024	/* B + longest candidate (~310) + A */
-#define PT_MIN		PAN_MIN_DIGITS
-#define PT_MAX		PAN_MAX_DIGITS
-#define PT_CVCMAX	4
-#define PT_IDLE		PAN_TRACK_IDLE
-#define PT_DIG		PAN_TRACK_DIG
-#define PT_SEP		PAN_TRACK_SEP
-#define PT_G(t, i)	(&(t)->g[(i) % PT_GRING])
+#define PAN_TRACK_B	128	/* before-context of a candidate */
+#define PAN_TRACK_A	128	/* after-context of a candidate */
+#define PAN_TRACK_CTXMAX 1024	/* B + longest candidate (~310) + A */
+#define PAN_TRACK_MIN	PAN_MIN_DIGITS
+#define PAN_TRACK_MAX	PAN_MAX_DIGITS
+#define PAN_TRACK_CVCMAX 4
+#define PAN_TRACK_G(t, i)	(&(t)->g[(i) % PAN_TRACK_GRING])
 
 #define PAN_TRACK_NAME_MAX	26	/* ISO/IEC 7813 name field */
 #define PAN_TRACK_MIN_TAIL	7	/* YYMM + service code */
@@ -179,10 +171,10 @@ pan_track_view_copy(const struct pan_track_view *v, uint64_t a, uint64_t b,
 			return;
 		}
 		stop = b < v->cbase ? b : v->cbase;
-		r = (size_t)(a & (PT_RING - 1));
+		r = (size_t)(a & (PAN_TRACK_RING - 1));
 		k = (size_t)(stop - a);
-		if (k > PT_RING - r)
-			k = PT_RING - r;
+		if (k > PAN_TRACK_RING - r)
+			k = PAN_TRACK_RING - r;
 		memcpy(out, v->ring + r, k);
 		out += k;
 		a += k;
@@ -227,18 +219,18 @@ pan_track_track_ok(const struct pan_track_cand *c, int trk, const struct pan_tra
 static void
 pan_track_eval(struct pan_track *t, const struct pan_track_cand *c, uint64_t b)
 {
-	uint8_t buf[PT_CTXMAX];
-	size_t cvc[PT_CVCMAX][2];
+	uint8_t buf[PAN_TRACK_CTXMAX];
+	size_t cvc[PAN_TRACK_CVCMAX][2];
 	struct pan_track_m m;
-	uint64_t a = c->start > PT_B ? c->start - PT_B : 0;
+	uint64_t a = c->start > PAN_TRACK_B ? c->start - PAN_TRACK_B : 0;
 	size_t n, s, e, ncvc, k;
 	enum pan_conf conf;
 	int trk;
 
-	if (t->v.cbase > PT_RING && a < t->v.cbase - PT_RING)
-		a = t->v.cbase - PT_RING;	/* never: candidates are short */
-	if (b - a > PT_CTXMAX)
-		b = a + PT_CTXMAX;
+	if (t->v.cbase > PAN_TRACK_RING && a < t->v.cbase - PAN_TRACK_RING)
+		a = t->v.cbase - PAN_TRACK_RING;	/* never: candidates are short */
+	if (b - a > PAN_TRACK_CTXMAX)
+		b = a + PAN_TRACK_CTXMAX;
 	n = (size_t)(b - a);
 	s = (size_t)(c->start - a);
 	e = (size_t)(c->end - a);
@@ -246,7 +238,7 @@ pan_track_eval(struct pan_track *t, const struct pan_track_cand *c, uint64_t b)
 	trk = pan_track_find(buf, n, s, e, &m);
 	if (!pan_track_track_ok(c, trk, &m))
 		goto out;
-	ncvc = pan_ctx_cvc(buf, n, s, e, cvc, PT_CVCMAX);
+	ncvc = pan_ctx_cvc(buf, n, s, e, cvc, PAN_TRACK_CVCMAX);
 	conf = (c->grouped || trk || ncvc > 0 || pan_ctx_high(buf, n, s, e))
 	    ? PAN_CONF_HIGH : PAN_CONF_MEDIUM;
 	pan_track_emit(t, c, PAN_KIND_PAN, conf, c->start, c->end);
@@ -268,7 +260,7 @@ pan_track_flush(struct pan_track *t, int final)
 
 	while (t->qn > 0) {
 		c = &t->q[t->qhead];
-		b = c->end + PT_A;
+		b = c->end + PAN_TRACK_A;
 		if (b > t->v.cend) {
 			if (!final)
 				break;
@@ -276,7 +268,7 @@ pan_track_flush(struct pan_track *t, int final)
 		}
 		pan_track_eval(t, c, b);
 		pm_wipe(c, sizeof(*c));
-		t->qhead = (t->qhead + 1) % PT_QMAX;
+		t->qhead = (t->qhead + 1) % PAN_TRACK_QMAX;
 		t->qn--;
 	}
 }
@@ -285,18 +277,18 @@ pan_track_flush(struct pan_track *t, int final)
 static void
 pan_track_push(struct pan_track *t, const struct pan_track_cand *c)
 {
-	if (t->qn == PT_QMAX) {
+	if (t->qn == PAN_TRACK_QMAX) {
 		/* cannot happen (candidates are >= 13 bytes apart and wait
-		 * PT_A bytes); evaluate the oldest with what is known */
+		 * PAN_TRACK_A bytes); evaluate the oldest with what is known */
 		struct pan_track_cand *h = &t->q[t->qhead];
 
-		pan_track_eval(t, h, h->end + PT_A < t->v.cend ? h->end + PT_A :
+		pan_track_eval(t, h, h->end + PAN_TRACK_A < t->v.cend ? h->end + PAN_TRACK_A :
 		    t->v.cend);
 		pm_wipe(h, sizeof(*h));
-		t->qhead = (t->qhead + 1) % PT_QMAX;
+		t->qhead = (t->qhead + 1) % PAN_TRACK_QMAX;
 		t->qn--;
 	}
-	t->q[(t->qhead + t->qn) % PT_QMAX] = *c;
+	t->q[(t->qhead + t->qn) % PAN_TRACK_QMAX] = *c;
 	t->qn++;
 }
 
@@ -315,17 +307,17 @@ pan_track_grouped(const struct pan_track *t, uint32_t i, uint32_t j)
 
 	if (j - i < 2 || j - i > 4)
 		return 0;
-	s1 = PT_G(t, i + 1);
+	s1 = PAN_TRACK_G(t, i + 1);
 	if (s1->seplen == 0 || s1->seplen == 0xff)
 		return 0;
 	for (k = i + 2; k <= j; k++) {
-		g = PT_G(t, k);
+		g = PAN_TRACK_G(t, k);
 		if (g->seplen != s1->seplen ||
 		    memcmp(g->sep, s1->sep, s1->seplen) != 0)
 			return 0;
 	}
 	for (p = 0; p < sizeof(pats) / sizeof(pats[0]); p++) {
-		for (k = i; k <= j && PT_G(t, k)->nd == pats[p][k - i]; k++)
+		for (k = i; k <= j && PAN_TRACK_G(t, k)->nd == pats[p][k - i]; k++)
 			;
 		if (k > j && pats[p][j - i + 1] == 0)
 			return 1;
@@ -351,7 +343,7 @@ pan_track_try(struct pan_track *t, uint32_t i, uint32_t j, int is_last)
 
 	memset(&c, 0, sizeof(c));
 	for (k = i; k <= j; k++) {
-		g = PT_G(t, k);
+		g = PAN_TRACK_G(t, k);
 		memcpy(c.dig + c.n, g->dig, g->nd);
 		c.n = (uint8_t)(c.n + g->nd);
 	}
@@ -364,8 +356,8 @@ pan_track_try(struct pan_track *t, uint32_t i, uint32_t j, int is_last)
 	    (c.brand = pan_card_brand(c.dig, c.n)) == NULL)
 		goto out;
 	c.grouped = (uint8_t)pan_track_grouped(t, i, j);
-	c.start = PT_G(t, i)->start;
-	c.end = PT_G(t, j)->end;
+	c.start = PAN_TRACK_G(t, i)->start;
+	c.end = PAN_TRACK_G(t, j)->end;
 	pan_track_push(t, &c);
 	t->last_acc = j;
 	ok = 1;
@@ -378,16 +370,16 @@ out:
 static void
 pan_track_eval_group(struct pan_track *t, uint32_t j, int is_last)
 {
-	uint32_t cand[PT_MAX];
+	uint32_t cand[PAN_TRACK_MAX];
 	uint32_t i, n = 0, nc = 0;
 
-	for (i = j + 1; i-- > 0 && j - i < PT_MAX;) {
-		if (PT_G(t, i)->nd > PT_GDIG)
+	for (i = j + 1; i-- > 0 && j - i < PAN_TRACK_MAX;) {
+		if (PAN_TRACK_G(t, i)->nd > PAN_TRACK_GDIG)
 			break;
-		n += PT_G(t, i)->nd;
-		if (n > PT_MAX)
+		n += PAN_TRACK_G(t, i)->nd;
+		if (n > PAN_TRACK_MAX)
 			break;
-		if (n >= PT_MIN)
+		if (n >= PAN_TRACK_MIN)
 			cand[nc++] = i;
 	}
 	while (nc-- > 0) {
@@ -407,9 +399,9 @@ pan_track_eval_group(struct pan_track *t, uint32_t j, int is_last)
 static void
 pan_track_emv_glued(struct pan_track *t)
 {
-	const struct pan_track_group *g = PT_G(t, t->ng - 1);
+	const struct pan_track_group *g = PAN_TRACK_G(t, t->ng - 1);
 	struct pan_track_cand c;
-	uint8_t tb[PT_MAX + 4];
+	uint8_t tb[PAN_TRACK_MAX + 4];
 	size_t len, k, i;
 
 	memset(&c, 0, sizeof(c));
@@ -417,7 +409,7 @@ pan_track_emv_glued(struct pan_track *t)
 	if (len > sizeof(tb))
 		len = sizeof(tb);
 	pan_track_view_copy(&t->v, g->end - len, g->end, tb);
-	for (k = PT_MAX; k >= PT_MIN; k--) {
+	for (k = PAN_TRACK_MAX; k >= PAN_TRACK_MIN; k--) {
 		if (len < k + 4 || tb[len - k - 4] != '5' ||
 		    tb[len - k - 3] != '7')
 			continue;
@@ -447,14 +439,14 @@ pan_track_emv_glued(struct pan_track *t)
 static void
 pan_track_seq_begin(struct pan_track *t, uint64_t at)
 {
-	struct pan_track_group *g = PT_G(t, 0);
+	struct pan_track_group *g = PAN_TRACK_G(t, 0);
 	uint8_t prev = 0;
 
 	if (at > 0)
 		pan_track_view_copy(&t->v, at - 1, at, &prev);
 	t->lglue = ((prev >= 'A' && prev <= 'Z') || (prev >= 'a' &&
 	    prev <= 'z')) ? (char)prev : 0;
-	t->st = PT_DIG;
+	t->st = PAN_TRACK_DIG;
 	t->ng = 1;
 	t->tot = 0;
 	t->eval_next = 0;
@@ -472,35 +464,35 @@ pan_track_seq_end(struct pan_track *t, char rg)
 
 	t->rglue = rg;
 	if (!t->longmode) {
-		if (t->tot >= PT_MIN && !pan_track_try(t, 0, last, 1))
+		if (t->tot >= PAN_TRACK_MIN && !pan_track_try(t, 0, last, 1))
 			for (j = t->eval_next; j <= last; j++)
 				pan_track_eval_group(t, j, j == last);
 	} else {
 		pan_track_eval_group(t, last, 1);
 	}
 	if ((rg == 'D' || rg == 'd') && t->last_acc != (int64_t)last &&
-	    PT_G(t, last)->nd >= PT_MIN + 4)
+	    PAN_TRACK_G(t, last)->nd >= PAN_TRACK_MIN + 4)
 		pan_track_emv_glued(t);
-	pm_wipe(t->g, (t->ng < PT_GRING ? t->ng : PT_GRING) *
+	pm_wipe(t->g, (t->ng < PAN_TRACK_GRING ? t->ng : PAN_TRACK_GRING) *
 	    sizeof(t->g[0]));
-	t->st = PT_IDLE;
+	t->st = PAN_TRACK_IDLE;
 }
 
 /* pan_track_digit - one more digit in the current group */
 static void
 pan_track_digit(struct pan_track *t, int val, uint64_t at, size_t len)
 {
-	struct pan_track_group *g = PT_G(t, t->ng - 1);
+	struct pan_track_group *g = PAN_TRACK_G(t, t->ng - 1);
 	uint32_t j;
 
-	if (g->nd < PT_GDIG)
+	if (g->nd < PAN_TRACK_GDIG)
 		g->dig[g->nd] = (char)('0' + val);
 	if (g->nd < UINT32_MAX)
 		g->nd++;
 	g->end = at + len;
 	if (t->tot < 1000)
 		t->tot++;
-	if (!t->longmode && t->tot > PT_MAX) {
+	if (!t->longmode && t->tot > PAN_TRACK_MAX) {
 		/* too long to be one PAN: ranges of closed groups now */
 		t->longmode = 1;
 		for (j = t->eval_next; j + 1 < t->ng; j++)
@@ -520,7 +512,7 @@ pan_track_group_next(struct pan_track *t, uint64_t at)
 		t->eval_next = t->ng;
 	}
 	t->ng++;
-	g = PT_G(t, t->ng - 1);
+	g = PAN_TRACK_G(t, t->ng - 1);
 	memset(g, 0, sizeof(*g));
 	g->start = at;
 	g->seplen = t->seplen;
@@ -561,7 +553,7 @@ pan_track_sep_add(struct pan_track *t, enum pan_ctx_cls cls, uint64_t at,
 	default:
 		return 0;
 	}
-	if (t->seplen != 0xff && t->seplen + len <= PT_SEPMAX) {
+	if (t->seplen != 0xff && t->seplen + len <= PAN_TRACK_SEPMAX) {
 		pan_track_view_copy(&t->v, at, at + len, (uint8_t *)t->sep + t->seplen);
 		t->seplen = (uint8_t)(t->seplen + len);
 	} else {
@@ -578,33 +570,54 @@ pan_track_tok_unit(struct pan_track *t, enum pan_ctx_cls cls, int val,
 	uint64_t at = t->tok_pos;
 
 	switch (t->st) {
-	case PT_IDLE:
+	case PAN_TRACK_IDLE:
 		if (cls == PAN_CLS_DIGIT) {
 			pan_track_seq_begin(t, at);
 			pan_track_digit(t, val, at, len);
 		}
 		break;
-	case PT_DIG:
+	case PAN_TRACK_DIG:
 		if (cls == PAN_CLS_DIGIT) {
 			pan_track_digit(t, val, at, len);
 			break;
 		}
-		t->st = PT_SEP;
+		t->st = PAN_TRACK_SEP;
 		t->nsimple = t->nbreak = t->ngt = t->lastcr = 0;
 		t->seplen = 0;
 		if (!pan_track_sep_add(t, cls, at, len))
 			pan_track_seq_end(t, cls == PAN_CLS_ALNUM ? (char)b0 : 0);
 		break;
-	case PT_SEP:
+	case PAN_TRACK_SEP:
 		if (cls == PAN_CLS_DIGIT) {
 			pan_track_group_next(t, at);
 			pan_track_digit(t, val, at, len);
-			t->st = PT_DIG;
+			t->st = PAN_TRACK_DIG;
 		} else if (!pan_track_sep_add(t, cls, at, len)) {
 			pan_track_seq_end(t, 0);
 		}
 		break;
 	}
+}
+
+/* pan_track_skip_digits - fast path through a long ASCII digit group */
+static int
+pan_track_skip_digits(struct pan_track *t, uint64_t lim)
+{
+	struct pan_track_group *g = PAN_TRACK_G(t, t->ng - 1);
+	const uint8_t *p = t->v.cp + (t->tok_pos - t->v.cbase);
+	uint64_t k = 0, stop = lim < t->v.cend ? lim : t->v.cend;
+
+	/* the group is already too long for any range: only its end and
+	 * the byte after it matter (ids, hex, 1 MB digit runs stay fast) */
+	while (t->tok_pos + k < stop && p[k] >= '0' && p[k] <= '9')
+		k++;
+	if (k == 0)
+		return 0;
+	g->nd = g->nd + k > UINT32_MAX ? UINT32_MAX : (uint32_t)(g->nd + k);
+	g->end = t->tok_pos + k;
+	t->tot = 1000;
+	t->tok_pos += k;
+	return 1;
 }
 
 /* pan_track_tok_run - run the tokenizer up to stream position lim */
@@ -618,12 +631,17 @@ pan_track_tok_run(struct pan_track *t, uint64_t lim)
 	int val;
 
 	while (t->tok_pos < lim) {
+		if (t->st == PAN_TRACK_DIG && t->tok_pos >= t->v.cbase &&
+		    PAN_TRACK_G(t, t->ng - 1)->nd > PAN_TRACK_GDIG &&
+		    pan_track_skip_digits(t, lim))
+			continue;
 		have = t->v.cend - t->tok_pos < 4 ?
 		    (size_t)(t->v.cend - t->tok_pos) : 4;
 		if (t->tok_pos >= t->v.cbase) {
 			p = t->v.cp + (t->tok_pos - t->v.cbase);
 		} else {
-			pan_track_view_copy(&t->v, t->tok_pos, t->tok_pos + have, u);
+			pan_track_view_copy(&t->v, t->tok_pos,
+			    t->tok_pos + have, u);
 			p = u;
 		}
 		cls = pan_ctx_char(p, have, t->v.eof, &len, &val);
@@ -635,12 +653,11 @@ pan_track_tok_run(struct pan_track *t, uint64_t lim)
 	pm_wipe(u, sizeof(u));
 }
 
-/* pan_track_trigger - tokenize from `from` (an X-run's first DL) up to lim */
 /* pan_track_run - tokenize up to lim, skipping to `from` when idle */
 void
 pan_track_run(struct pan_track *t, uint64_t from, uint64_t lim)
 {
-	if (t->st == PT_IDLE && t->tok_pos < from)
+	if (t->st == PAN_TRACK_IDLE && t->tok_pos < from)
 		t->tok_pos = from;
 	pan_track_tok_run(t, lim);
 }
@@ -649,9 +666,9 @@ pan_track_run(struct pan_track *t, uint64_t from, uint64_t lim)
 void
 pan_track_end(struct pan_track *t)
 {
-	if (t->st == PT_IDLE)
+	if (t->st == PAN_TRACK_IDLE)
 		return;
 	pan_track_tok_run(t, t->v.cend);
-	if (t->st != PT_IDLE)
+	if (t->st != PAN_TRACK_IDLE)
 		pan_track_seq_end(t, 0);
 }

@@ -83,6 +83,7 @@ panpolicy_conf_policy(struct panpolicy_opts *o)
 	config_t cfg;
 	const char *conf = o->conf != NULL ? o->conf : PANPOLICY_CONF;
 	const char *v = NULL;
+	char safe[POL_DIAG_MAX];
 	char *dcopy = NULL;
 	FILE *fp = NULL;
 	int rc = EX_USAGE_;
@@ -95,21 +96,23 @@ panpolicy_conf_policy(struct panpolicy_opts *o)
 		goto out;
 	}
 	if (fp == NULL) {
+		pol_diag_safe(conf, safe, sizeof(safe));
 		fprintf(stderr, "panpolicy: %s: cannot read: %s; check the "
-		    "path or pass -p FILE\n", conf, strerror(errno));
+		    "path or pass -p FILE\n", safe, strerror(errno));
 		goto out;
 	}
 	fclose(fp);
+	pol_diag_safe(conf, safe, sizeof(safe));
 	if (config_read_file(&cfg, conf) != CONFIG_TRUE) {
 		fprintf(stderr, "panpolicy: %s:%d: %s; fix the daemon config "
-		    "(panmilter -n) or pass -p FILE\n", conf,
+		    "(panmilter -n) or pass -p FILE\n", safe,
 		    config_error_line(&cfg), config_error_text(&cfg));
 		goto out;
 	}
 	if (!config_lookup_string(&cfg, "policy", &v) || v[0] == '\0') {
 		fprintf(stderr, "panpolicy: %s: no policy setting; add policy "
 		    "= \"/etc/panmilter/policy.conf\"; or pass -p FILE\n",
-		    conf);
+		    safe);
 		goto out;
 	}
 	dcopy = strdup(conf);
@@ -132,14 +135,17 @@ static int
 panpolicy_load(struct panpolicy_opts *o, struct pol **p)
 {
 	struct pol_diags d;
+	char safe[POL_DIAG_MAX];
 	pm_status st;
 	int rc;
 
 	if (o->policy == NULL && (rc = panpolicy_conf_policy(o)) != EX_OK_)
 		return rc;
-	if (o->keyring != NULL)
+	if (o->keyring != NULL) {
+		pol_diag_safe(o->keyring, safe, sizeof(safe));
 		fprintf(stderr, "panpolicy: keyring checks need pankey (not "
-		    "built yet); -k %s ignored\n", o->keyring);
+		    "built yet); -k %s ignored\n", safe);
+	}
 	pol_diags_init(&d);
 	st = pol_load_file(o->policy, p, &d);
 	pol_diags_print(&d, stderr);
@@ -148,8 +154,9 @@ panpolicy_load(struct panpolicy_opts *o, struct pol **p)
 		return EX_OK_;
 	if (st == PM_ECONFIG)
 		return EX_PROBLEMS;
+	pol_diag_safe(o->policy, safe, sizeof(safe));
 	if (st != PM_EIO)
-		fprintf(stderr, "panpolicy: %s: %s\n", o->policy,
+		fprintf(stderr, "panpolicy: %s: %s\n", safe,
 		    pm_status_str(st));
 	return EX_USAGE_;
 }
@@ -159,11 +166,14 @@ static int
 panpolicy_check(struct panpolicy_opts *o)
 {
 	struct pol *p = NULL;
+	char safe[POL_DIAG_MAX];
 	int rc = panpolicy_load(o, &p);
 
-	if (rc == EX_OK_)
-		printf("%s: ok, %zu rule%s\n", o->policy, p->nrules,
+	if (rc == EX_OK_) {
+		pol_diag_safe(o->policy, safe, sizeof(safe));
+		printf("%s: ok, %zu rule%s\n", safe, p->nrules,
 		    p->nrules == 1 ? "" : "s");
+	}
 	pol_free(p);
 	return rc;
 }

@@ -240,15 +240,18 @@ pol_diags_print(const struct pol_diags *d, FILE *fp)
 {
 	size_t i;
 
+	char f[POL_DIAG_MAX];
+
 	for (i = 0; i < d->n; i++) {
 		const struct pol_diag *m = &d->v[i];
 		const char *w = m->sev == POL_DIAG_WARNING ? "warning: " : "";
 
+		if (m->file != NULL)
+			pol_diag_safe(m->file, f, sizeof(f));
 		if (m->file != NULL && m->line > 0)
-			fprintf(fp, "%s:%u: %s%s\n", m->file, m->line, w,
-			    m->text);
+			fprintf(fp, "%s:%u: %s%s\n", f, m->line, w, m->text);
 		else if (m->file != NULL)
-			fprintf(fp, "%s: %s%s\n", m->file, w, m->text);
+			fprintf(fp, "%s: %s%s\n", f, w, m->text);
 		else
 			fprintf(fp, "%s%s\n", w, m->text);
 	}

@@ -175,8 +175,9 @@ pol_explain_text(const struct pol_explain_in *x, FILE *fp)
 	char safe[POL_ADDR_MAX], act[64], why[2048], list[1024];
 	size_t i;
 
+	pol_diag_safe(x->p->file, why, sizeof(why));
+	fprintf(fp, "policy: %s\n", why);
 	pol_diag_safe(x->from != NULL ? x->from : "", safe, sizeof(safe));
-	fprintf(fp, "policy: %s\n", x->p->file);
 	fprintf(fp, "message: from <%s>, %s, %u card number%s counted "
 	    "(%u found; ignored: %u below min_confidence, %u test, %u by "
 	    "token)\n", safe, pol_verdict_str(x->facts->verdict),

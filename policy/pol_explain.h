@@ -20,6 +20,9 @@
  *	x: struct pol_explain_in; rcpts are the addresses as given (same
  *	order and count as dec->rcpts); keys_known 0 adds a note that no
  *	keyring was consulted.
+ * LIMITS
+ *	Text lines are not wrapped. Lists of addresses in one line are cut
+ *	at about 1000 bytes (the JSON arrays are complete).
  */
 #ifndef POL_EXPLAIN_H
 #define POL_EXPLAIN_H

@@ -151,6 +151,17 @@ pol_ld_unknown(struct pol_ld *ld, const config_setting_t *s,
 		    "one of %s", label, name, pol_check_known_list(ctx));
 }
 
+/* pol_ld_has_control - 1 when s has a byte below 0x20 or DEL, which
+ * would let a name or pattern forge lines in logs and explanations */
+static int
+pol_ld_has_control(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
 /* pol_ld_string - a string value, refused when it holds a card number */
 static const char *
 pol_ld_string(struct pol_ld *ld, const config_setting_t *s,
@@ -167,6 +178,11 @@ pol_ld_string(struct pol_ld *ld, const config_setting_t *s,
 	if (pol_diag_looks_like_pan(v)) {
 		pol_ld_err(ld, s, "%s%s looks like a card number; card "
 		    "numbers never belong in a policy, remove it", label, what);
+		return NULL;
+	}
+	if (pol_ld_has_control(v)) {
+		pol_ld_err(ld, s, "%s%s has a control character (tab, newline, "
+		    "escape, ...); remove it", label, what);
 		return NULL;
 	}
 	return v;

@@ -614,6 +614,33 @@ test_ta_cap(void **state)
 	free(z);
 }
 
+/* test_ta_total - many entries, each small, together over
+ * max_decoded_size */
+static void
+test_ta_total(void **state)
+{
+	static unsigned char blk[50000];
+	static const struct ta_file f[] = {
+		{ "a", blk, sizeof(blk) }, { "b", blk, sizeof(blk) },
+		{ "c", blk, sizeof(blk) },
+	};
+	struct ta_ctx c = { .max_depth = 4 };
+	struct dec_archive_res res;
+	struct pm_limits lim;
+	unsigned char *z = NULL;
+	size_t len;
+
+	(void)state;
+	z = ta_zip(f, 3, &len);
+	pm_limits_default(&lim);
+	lim.max_decoded_size = 120000;
+	lim.max_archive_ratio = 0;
+	assert_int_equal(ta_walk(z, len, &c, &res, 0, &lim), PM_ELIMIT);
+	assert_string_equal(res.limit, "max_decoded_size");
+	assert_int_equal(c.calls, 2);
+	free(z);
+}
+
 /* test_ta_cb_status - the callback's status ends the walk */
 static void
 test_ta_cb_status(void **state)
@@ -689,6 +716,7 @@ main(void)
 		cmocka_unit_test(test_ta_truncated),
 		cmocka_unit_test(test_ta_garbage),
 		cmocka_unit_test(test_ta_cap),
+		cmocka_unit_test(test_ta_total),
 		cmocka_unit_test(test_ta_cb_status),
 		cmocka_unit_test(test_ta_wiped),
 	};

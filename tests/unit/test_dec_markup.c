@@ -195,6 +195,20 @@ test_mk_many_lt(void **state)
 		memcpy(in + i, "<!--", 4);
 	got = dec_markup(in, n, out);
 	assert_int_equal(got, n / 4 * 4);
+	/* the same with one distant '>' at the end */
+	in[n - 1] = '>';
+	got = dec_markup(in, n, out);
+	assert_true(got <= n);
+	for (i = 0; i + 9 <= n; i += 9)
+		memcpy(in + i, "<![CDATA[", 9);
+	in[n - 1] = '>';
+	got = dec_markup(in, n, out);
+	assert_true(got <= n);
+	for (i = 0; i + 2 <= n; i += 2)
+		memcpy(in + i, "<a", 2);
+	in[n - 1] = '>';
+	got = dec_markup(in, n, out);
+	assert_true(got <= n);
 	free(in);
 	free(out);
 }

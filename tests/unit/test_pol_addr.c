@@ -162,6 +162,7 @@ test_too_long(void **state)
 #define NP	(sizeof(pcases) / sizeof(pcases[0]))
 #define NM	(sizeof(mcases) / sizeof(mcases[0]))
 
+/* main - one named test per row */
 int
 main(void)
 {

@@ -129,6 +129,11 @@ static const struct ccase cases[] = {
 	    "write \"@example.com\" or \".example.com\"\n"
 	    "p.conf:3: rule \"p\": recipient 6 looks like a card number; card "
 	    "numbers never belong in a policy, remove it\n" },
+	{ "bad idn",
+	    "rules = ( { name = \"i\"; recipients = [ \"@\xff.example\" ];"
+	    " action = \"pass\"; } );\n",
+	    "p.conf:1: rule \"i\": recipient \"@\xff.example\" is not a valid "
+	    "domain name (IDN conversion failed); check the spelling\n" },
 	{ "senders",
 	    "rules = ( { name = \"s\"; recipients = [ \"*\" ];"
 	    " senders = [ \"nobody\" ]; action = \"pass\"; } );\n",
@@ -181,6 +186,15 @@ static const struct ccase cases[] = {
 	    " action = \"pass\"; } );\n",
 	    "p.conf:1: rule #1: name looks like a card number; card numbers "
 	    "never belong in a policy, remove it\n" },
+	{ "control characters",
+	    "rules = ( { name = \"a\\nb\"; recipients = [ \"*\" ];"
+	    " action = \"pass\"; },\n"
+	    " { name = \"c\"; recipients = [ \"x\\t@a.example\" ];"
+	    " action = \"pass\"; } );\n",
+	    "p.conf:1: rule #1: name has a control character (tab, newline, "
+	    "escape, ...); remove it\n"
+	    "p.conf:2: rule \"c\": recipient 1 has a control character (tab, "
+	    "newline, escape, ...); remove it\n" },
 	{ "duplicates and shadowing",
 	    "rules = (\n"
 	    " { name = \"a\"; recipients = [ \"@a.example\", \"x@b.example\" ];"
@@ -387,6 +401,7 @@ test_no_diags(void **state)
 	assert_null(p);
 }
 
+/* main - one named test per row */
 int
 main(void)
 {

@@ -378,6 +378,7 @@ test_bad_args(void **state)
 	assert_null(dec);
 }
 
+/* main - one named test per row */
 int
 main(void)
 {

@@ -138,6 +138,7 @@ test_json(void **state)
 	json_decref(j);
 }
 
+/* main - the explain tests */
 int
 main(void)
 {
