@@ -136,8 +136,14 @@ corpus: $(B)/panmilter
 	tests/corpus.sh $(B)/panmilter 2>&1 | tee $(B)/logs/corpus.log; \
 	exit $${PIPESTATUS[0]}
 
-e2e: $(B)/panmilter
+# --- end-to-end tests (a real Postfix on 127.0.0.1; needs root) ---
+$(B)/e2e/null_milter: tests/e2e/null_milter.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< -lmilter -lpthread
+
+e2e: $(B)/panmilter $(B)/e2e/null_milter
 	@mkdir -p $(B)/logs
+	E2E_NULL_MILTER=$(CURDIR)/$(B)/e2e/null_milter \
 	PANMILTER=$(abspath $(B)/panmilter) tests/e2e/run.sh 2>&1 | \
 	    tee $(B)/logs/e2e.log; exit $${PIPESTATUS[0]}
 

@@ -44,6 +44,8 @@ __lsan_default_suppressions(void)
 	return "leak:strbuf_append\nleak:libconfig_yylex\n";
 }
 
+static FILE *fuzz_null;		/* /dev/null for the text rendering */
+
 /* fuzz_has_key - a key for addresses of odd length */
 static int
 fuzz_has_key(void *arg, const char *addr)
@@ -81,6 +83,8 @@ fuzz_use(const struct pol *p, struct pol_diags *d)
 	x.dec = dec;
 	j = pol_explain_json(&x);
 	json_decref(j);
+	if (fuzz_null != NULL)
+		pol_explain_text(&x, fuzz_null);
 	pol_decision_free(dec);
 }
 
@@ -94,6 +98,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size > 1 << 20)
 		return 0;
+	if (fuzz_null == NULL)
+		fuzz_null = fopen("/dev/null", "w");
 	text = malloc(size + 1);
 	if (text == NULL)
 		return 0;

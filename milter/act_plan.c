@@ -14,6 +14,10 @@
 	"Message refused: it contains {count} payment card number(s)" \
 	" ({masked}). Remove the card numbers, or ask your security team" \
 	" for an approved encrypted channel (policy rule {rule})."
+#define ACT_DEFAULT_TRACK \
+	"Message refused: it contains card authentication data (track data" \
+	" or a card security code) with {count} card number(s) ({masked})." \
+	" Such data must never be sent; remove it."
 #define ACT_DEFAULT_TEMPFAIL \
 	"Message deferred by the card data filter; it will be retried" \
 	" ({action})."
@@ -122,7 +126,9 @@ void
 act_plan_from(struct act_plan *plan, const struct act_plan_in *in)
 {
 	const struct conf *c = in->conf;
-	const char *rej = c->reject_text ? c->reject_text : ACT_DEFAULT_REJECT;
+	const char *rej = c->reject_text ? c->reject_text
+	    : in->res && in->res->verdict == SCAN_TRACK_DATA ? ACT_DEFAULT_TRACK
+	    : ACT_DEFAULT_REJECT;
 
 	memset(plan, 0, sizeof(*plan));
 	switch (in->kind) {

@@ -36,9 +36,10 @@
  *  - iconv_t is not thread safe: it is opened and closed on every call
  *    (a few microseconds, once per MIME part), so there is no shared
  *    state between libmilter threads.
- *  - The output lives in the arena: n*3+16 bytes (n*3/2+16 for UTF-16),
- *    grown, if ever needed, by allocating a larger block, copying and
- *    wiping the old one (never realloc).
+ *  - The output lives in the arena: n + 2 per byte >= 0x80 (+16), which
+ *    bounds every ASCII-compatible charset, n*3/2+16 for UTF-16; grown,
+ *    when a charset needs more (UTF-7, EBCDIC), by allocating a block
+ *    twice as large, copying and wiping the old one (never realloc).
  */
 #include <errno.h>
 #include <iconv.h>
@@ -392,13 +393,28 @@ dec_iconv_open(const char *from)
 	return cd;
 }
 
-/* dec_iconv_alloc - first output block for n input bytes */
+/* dec_iconv_alloc - first output block for the n input bytes at in:
+ * n + 2 per byte >= 0x80 for byte-oriented charsets (exact for every
+ * single-byte charset that keeps ASCII, for multi-byte ones and for the
+ * U+FFFD of an invalid byte), 3 per 2 bytes of UTF-16, n for UTF-32;
+ * anything larger (UTF-7, EBCDIC) grows the block */
 static pm_status
-dec_iconv_alloc(struct dec_iconv_out *o, size_t n, size_t unit)
+dec_iconv_alloc(struct dec_iconv_out *o, const unsigned char *in, size_t n,
+    size_t unit)
 {
+	size_t k, high = 0;
+
 	if (n > (SIZE_MAX - 64) / 3)
 		return PM_ENOMEM;
-	o->cap = unit == 2 ? n / 2 * 3 + 16 : n * 3 + 16;
+	if (unit == 1) {
+		for (k = 0; k < n; k++)
+			high += in[k] >= 0x80;
+		o->cap = n + 2 * high + 16;
+	} else if (unit == 2) {
+		o->cap = n / 2 * 3 + 16;
+	} else {
+		o->cap = n + 16;
+	}
 	o->len = 0;
 	o->buf = pm_arena_alloc(o->a, o->cap);
 	return o->buf == NULL ? PM_ENOMEM : PM_OK;
@@ -424,7 +440,7 @@ dec_iconv_with(struct dec_iconv_out *o, const char *to,
 		*raw = 2;	/* as is */
 		goto out;
 	}
-	st = dec_iconv_alloc(o, n, unit);
+	st = dec_iconv_alloc(o, in, n, unit);
 	if (st != PM_OK)
 		goto out;
 	st = dec_iconv_run(cd, o, in, n, unit);
@@ -478,7 +494,7 @@ dec_iconv_utf8(struct dec_iconv_out *o, const unsigned char **in,
 		return PM_OK;
 	if (ascii)
 		return dec_iconv_with(o, "WINDOWS-1252", *in, *n, &raw);
-	if (dec_iconv_alloc(o, *n, 1) != PM_OK)
+	if (dec_iconv_alloc(o, *in, *n, 1) != PM_OK)
 		return PM_ENOMEM;
 	o->flags |= DEC_ICONV_CONVERTED;
 	return dec_iconv_utf8_fix(o, *in, *n);

@@ -342,8 +342,9 @@ mlfi_decide(struct mlfi_conn *c, struct pm_arena *a, struct scan_result *res,
 		act_plan_on_error(plan, conf->on_error, "policy failed");
 		goto out;
 	}
-	if (dec->deciding != NULL)
-		snprintf(rule, rulelen, "%s", dec->deciding->name);
+	/* the deciding rule; else the top-level setting that decided */
+	snprintf(rule, rulelen, "%s", dec->deciding != NULL
+	    ? dec->deciding->name : pol_why_str(dec->why));
 	memset(&in, 0, sizeof(in));
 	in.kind = mlfi_kind(dec->action);
 	in.conf = conf;

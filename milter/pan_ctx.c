@@ -76,7 +76,7 @@ static const uint32_t pan_ctx_zeros[] = {
 static const uint32_t pan_ctx_seps[][2] = {
 	{ 0x00A0, 0x00A0 },	/* NO-BREAK SPACE */
 	{ 0x00AD, 0x00AD },	/* SOFT HYPHEN */
-	{ 0x2000, 0x200A },	/* EN QUAD .. HAIR SPACE (incl. U+2007, U+2009) */
+	{ 0x2000, 0x200A },	/* EN QUAD .. HAIR SPACE (U+2007, U+2009) */
 	{ 0x200B, 0x200D },	/* ZERO WIDTH SPACE, ZWNJ, ZWJ */
 	{ 0x2010, 0x2015 },	/* HYPHEN .. HORIZONTAL BAR */
 	{ 0x202F, 0x202F },	/* NARROW NO-BREAK SPACE */
@@ -170,8 +170,8 @@ static const char *const pan_ctx_cvc_kw[] = {
 	"kartenpr\xc3\xbc" "fnummer",			/* Kartenprüfnummer */
 	"cryptogramme",
 	"code de s\xc3\xa9" "curit\xc3\xa9",		/* code de sécurité */
-	"c\xc3\xb3" "digo de seguridad",		/* código de seguridad */
-	"c\xc3\xb3" "digo de seguran\xc3\xa7" "a",	/* código de segurança */
+	"c\xc3\xb3" "digo de seguridad",	/* código de seguridad */
+	"c\xc3\xb3" "digo de seguran\xc3\xa7" "a", /* código de segurança */
 	"codice di sicurezza",
 };
 
@@ -196,15 +196,29 @@ pan_ctx_lower(uint8_t b)
 	return (b >= 'A' && b <= 'Z') ? (uint8_t)(b + 32) : b;
 }
 
+/*
+ * First bytes of the keywords (lower case): 1 card keyword, 2 CVC
+ * keyword. Checked before any keyword is compared, so a window costs
+ * about one table look-up per byte.
+ */
+static const uint8_t pan_ctx_first[256] = {
+	['a'] = 1, ['c'] = 3, ['d'] = 1, ['e'] = 1, ['g'] = 1, ['j'] = 1,
+	['k'] = 3, ['m'] = 1, ['p'] = 3, ['s'] = 2, ['t'] = 1, ['u'] = 1,
+	['v'] = 3, [0xD0] = 1, [0xE3] = 1, [0xE4] = 1,
+};
+
 /* pan_ctx_word_at - length of keyword kw at c[i] on word bounds, or 0 */
 static size_t
 pan_ctx_word_at(const uint8_t *c, size_t n, size_t i, const char *kw)
 {
-	size_t k, l = strlen(kw);
+	size_t k, l;
 
+	if (i >= n || pan_ctx_lower(c[i]) != (uint8_t)kw[0])
+		return 0;
+	l = strlen(kw);
 	if (i + l > n || (i > 0 && pan_ctx_alpha(c[i - 1])))
 		return 0;
-	for (k = 0; k < l; k++)
+	for (k = 1; k < l; k++)
 		if (pan_ctx_lower(c[i + k]) != (uint8_t)kw[k])
 			return 0;
 	if (i + l < n && pan_ctx_alpha(c[i + l]))
@@ -219,6 +233,8 @@ pan_ctx_kw_in(const uint8_t *c, size_t n, size_t a, size_t b)
 	size_t i, k, l;
 
 	for (i = a; i < b; i++) {
+		if (!(pan_ctx_first[pan_ctx_lower(c[i])] & 1))
+			continue;
 		for (k = 0; k < NELEM(pan_ctx_card_kw); k++) {
 			l = pan_ctx_word_at(c, n, i, pan_ctx_card_kw[k]);
 			if (l > 0 && i + l <= b)
@@ -317,6 +333,8 @@ pan_ctx_cvc(const uint8_t *c, size_t n, size_t s, size_t e,
 	size_t i, j, k, l, nd, got = 0;
 
 	for (i = a; i < b && got < max; i++) {
+		if (!(pan_ctx_first[pan_ctx_lower(c[i])] & 2))
+			continue;
 		for (k = 0, l = 0; k < NELEM(pan_ctx_cvc_kw); k++)
 			if ((l = pan_ctx_word_at(c, n, i,
 			    pan_ctx_cvc_kw[k])) > 0)

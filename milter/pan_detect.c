@@ -17,7 +17,7 @@
  *    carried (DL count + first DL position). A block with < 13 DL bytes
  *    and no carried digits costs a few instructions. Accented prose
  *    stays fast because C3 (Latin-1 letters) is not an X lead.
- * 2. Tokenizer (exact path, pan_track.c), started at the first DL byte of such a
+ * 2. Tokenizer (exact path, pan_track.c), started at the first DL byte of a
  *    run and run through the byte that ends it. It cuts digit
  *    sequences: groups of digits joined by separator runs of at most 3
  *    separators, plus at most one line break (CRLF, LF or CR) that may
@@ -75,7 +75,7 @@ struct pan_detect {
 	struct pan_track t;	/* tokenizer, candidates, look-back ring */
 };
 
-static int pan_detect_kernel_choice;	/* test hook, see pan_detect_set_kernel */
+static int pan_detect_kernel_choice;	/* see pan_detect_set_kernel */
 
 /* pan_detect_ring_put - remember the last bytes of a feed for look-back */
 static void
@@ -101,7 +101,8 @@ pan_detect_ring_put(struct pan_detect *d, const uint8_t *p, size_t n)
 
 /* pan_detect_trigger - tokenize from `from` (an X-run's first DL) up to lim */
 static void
-pan_detect_trigger(struct pan_detect *d, uint64_t from, uint64_t lim, int active)
+pan_detect_trigger(struct pan_detect *d, uint64_t from, uint64_t lim,
+    int active)
 {
 	pan_track_run(&d->t, from, lim);
 	d->tok_active = active;
@@ -180,7 +181,8 @@ pan_detect_block_slow(struct pan_detect *d, uint64_t P, uint64_t x, uint64_t dl,
 		if (d->tok_active)
 			pan_detect_trigger(d, 0, P + e + 1 < lim ?
 			    P + e + 1 : lim, 0);
-		else if (d->run_dig + __builtin_popcountll(dl & low) >= PAN_DETECT_MIN)
+		else if (d->run_dig + __builtin_popcountll(dl & low) >=
+		    PAN_DETECT_MIN)
 			pan_detect_trigger(d, d->run_first, P + e + 1 < lim ?
 			    P + e + 1 : lim, 0);
 		d->run_dig = 0;
@@ -319,10 +321,16 @@ pan_detect_scan_sse2(struct pan_detect *d, const uint8_t *p, size_t nblk,
 PAN_DETECT_AVX2 static inline void
 pan_detect_m32_avx2(const uint8_t *p, uint32_t *xo, uint32_t *dlo)
 {
-	const __m256i lut_lo = _mm256_setr_epi8(0x96, 0x94, 0xb4, 0x94, 0x14, 0x14, 0x14, 0x14, 0x14, 0x54, 0x91, 0x50, 0x10, 0x13, 0x1a, 0x92,
-	    0x96, 0x94, 0xb4, 0x94, 0x14, 0x14, 0x14, 0x14, 0x14, 0x54, 0x91, 0x50, 0x10, 0x13, 0x1a, 0x92);
-	const __m256i lut_hi = _mm256_setr_epi8(0x01, 0x00, 0x02, 0x0c, 0x00, 0x00, 0x00, 0x00, 0x10, 0x10, 0x10, 0x10, 0x20, 0x40, 0x80, 0x00,
-	    0x01, 0x00, 0x02, 0x0c, 0x00, 0x00, 0x00, 0x00, 0x10, 0x10, 0x10, 0x10, 0x20, 0x40, 0x80, 0x00);
+	const __m256i lut_lo = _mm256_setr_epi8(
+	    0x96, 0x94, 0xb4, 0x94, 0x14, 0x14, 0x14, 0x14,
+	    0x14, 0x54, 0x91, 0x50, 0x10, 0x13, 0x1a, 0x92,
+	    0x96, 0x94, 0xb4, 0x94, 0x14, 0x14, 0x14, 0x14,
+	    0x14, 0x54, 0x91, 0x50, 0x10, 0x13, 0x1a, 0x92);
+	const __m256i lut_hi = _mm256_setr_epi8(
+	    0x01, 0x00, 0x02, 0x0c, 0x00, 0x00, 0x00, 0x00,
+	    0x10, 0x10, 0x10, 0x10, 0x20, 0x40, 0x80, 0x00,
+	    0x01, 0x00, 0x02, 0x0c, 0x00, 0x00, 0x00, 0x00,
+	    0x10, 0x10, 0x10, 0x10, 0x20, 0x40, 0x80, 0x00);
 	const __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)p);
 	const __m256i nib = PAN_DETECT_V(0x0F), zero = _mm256_setzero_si256();
 	__m256i cls;

@@ -13,6 +13,19 @@
  *	  runs, and a line break (with optional '>' quoting); Unicode
  *	  decimal digits (full-width, Arabic-Indic, ...) count as digits.
  *	  A candidate glued to letters or to a longer digit run is ignored.
+ *	  In a digit sequence (digits joined by separator runs) the whole
+ *	  sequence is the candidate when it has 13-19 digits; otherwise,
+ *	  or if it fails, group-aligned sub-ranges that are one group or
+ *	  a card grouping (4-4-4-4, 4-6-5, 4-6-4, 4-4-4-4-3, one separator)
+ *	  are tried, longest first, never overlapping an accepted one: so
+ *	  "4111 1111 1111 1111 1234" gives the 16-digit PAN once, a 20+
+ *	  digit id nothing.
+ *	- Hits per PAN, in stream order: PAN_KIND_PAN (HIGH with a card
+ *	  keyword or expiry date within 64 bytes, card grouping, track
+ *	  data or a CVC; else MEDIUM); then, for track data, a TRACK1 or
+ *	  TRACK2 hit (HIGH, same digits, start/end = the whole track data);
+ *	  then one PAN_KIND_CVC hit per code (HIGH, the PAN's digits,
+ *	  start/end = the code) found within 100 bytes.
  *	- Track 1 / track 2 data (with or without sentinels, EMV tag 57 in
  *	  hex) are reported as PAN_KIND_TRACK1 / PAN_KIND_TRACK2; a CVC
  *	  after a CVC keyword near a PAN is PAN_KIND_CVC (code not given).

@@ -185,8 +185,8 @@ pan_track_view_copy(const struct pan_track_view *v, uint64_t a, uint64_t b,
 
 /* pan_track_emit - hand one hit to the callback, then wipe its digits */
 static void
-pan_track_emit(struct pan_track *t, const struct pan_track_cand *c, enum pan_kind kind,
-    enum pan_conf conf, uint64_t start, uint64_t end)
+pan_track_emit(struct pan_track *t, const struct pan_track_cand *c,
+    enum pan_kind kind,     enum pan_conf conf, uint64_t start, uint64_t end)
 {
 	struct pan_hit h;
 
@@ -204,7 +204,8 @@ pan_track_emit(struct pan_track *t, const struct pan_track_cand *c, enum pan_kin
 
 /* pan_track_track_ok - whether the letters glued to c are explained by m */
 static int
-pan_track_track_ok(const struct pan_track_cand *c, int trk, const struct pan_track_m *m)
+pan_track_track_ok(const struct pan_track_cand *c, int trk,
+    const struct pan_track_m *m)
 {
 	int lb = c->lglue == 'B' || c->lglue == 'b';
 
@@ -228,7 +229,7 @@ pan_track_eval(struct pan_track *t, const struct pan_track_cand *c, uint64_t b)
 	int trk;
 
 	if (t->v.cbase > PAN_TRACK_RING && a < t->v.cbase - PAN_TRACK_RING)
-		a = t->v.cbase - PAN_TRACK_RING;	/* never: candidates are short */
+		a = t->v.cbase - PAN_TRACK_RING; /* never: they are short */
 	if (b - a > PAN_TRACK_CTXMAX)
 		b = a + PAN_TRACK_CTXMAX;
 	n = (size_t)(b - a);
@@ -243,7 +244,8 @@ pan_track_eval(struct pan_track *t, const struct pan_track_cand *c, uint64_t b)
 	    ? PAN_CONF_HIGH : PAN_CONF_MEDIUM;
 	pan_track_emit(t, c, PAN_KIND_PAN, conf, c->start, c->end);
 	if (trk)
-		pan_track_emit(t, c, m.kind, PAN_CONF_HIGH, a + m.start, a + m.end);
+		pan_track_emit(t, c, m.kind, PAN_CONF_HIGH, a + m.start,
+		    a + m.end);
 	for (k = 0; k < ncvc; k++)
 		pan_track_emit(t, c, PAN_KIND_CVC, PAN_CONF_HIGH, a + cvc[k][0],
 		    a + cvc[k][1]);
@@ -277,13 +279,15 @@ pan_track_flush(struct pan_track *t, int final)
 static void
 pan_track_push(struct pan_track *t, const struct pan_track_cand *c)
 {
+	struct pan_track_cand *h = NULL;
+	uint64_t b;
+
 	if (t->qn == PAN_TRACK_QMAX) {
 		/* cannot happen (candidates are >= 13 bytes apart and wait
 		 * PAN_TRACK_A bytes); evaluate the oldest with what is known */
-		struct pan_track_cand *h = &t->q[t->qhead];
-
-		pan_track_eval(t, h, h->end + PAN_TRACK_A < t->v.cend ? h->end + PAN_TRACK_A :
-		    t->v.cend);
+		h = &t->q[t->qhead];
+		b = h->end + PAN_TRACK_A;
+		pan_track_eval(t, h, b < t->v.cend ? b : t->v.cend);
 		pm_wipe(h, sizeof(*h));
 		t->qhead = (t->qhead + 1) % PAN_TRACK_QMAX;
 		t->qn--;
@@ -317,7 +321,8 @@ pan_track_grouped(const struct pan_track *t, uint32_t i, uint32_t j)
 			return 0;
 	}
 	for (p = 0; p < sizeof(pats) / sizeof(pats[0]); p++) {
-		for (k = i; k <= j && PAN_TRACK_G(t, k)->nd == pats[p][k - i]; k++)
+		for (k = i; k <= j &&
+		    PAN_TRACK_G(t, k)->nd == pats[p][k - i]; k++)
 			;
 		if (k > j && pats[p][j - i + 1] == 0)
 			return 1;
@@ -325,7 +330,7 @@ pan_track_grouped(const struct pan_track *t, uint32_t i, uint32_t j)
 	return 0;
 }
 
-/* pan_track_hexalpha - 1 for A-F / a-f (the only letters track data explains) */
+/* pan_track_hexalpha - 1 for A-F, a-f (letters track data explains) */
 static int
 pan_track_hexalpha(char ch)
 {
@@ -370,24 +375,25 @@ out:
 static void
 pan_track_eval_group(struct pan_track *t, uint32_t j, int is_last)
 {
-	uint32_t cand[PAN_TRACK_MAX];
-	uint32_t i, n = 0, nc = 0;
+	/* one group (rule b) or a card grouping of 3-5 groups: only
+	 * i = j-4, j-3, j-2 and j can start a range */
+	static const uint32_t back[] = { 4, 3, 2, 0 };
+	uint32_t i, k, m, n;
 
-	for (i = j + 1; i-- > 0 && j - i < PAN_TRACK_MAX;) {
-		if (PAN_TRACK_G(t, i)->nd > PAN_TRACK_GDIG)
-			break;
-		n += PAN_TRACK_G(t, i)->nd;
-		if (n > PAN_TRACK_MAX)
-			break;
-		if (n >= PAN_TRACK_MIN)
-			cand[nc++] = i;
-	}
-	while (nc-- > 0) {
-		i = cand[nc];
-		if ((int64_t)i <= t->last_acc)
+	for (k = 0; k < sizeof(back) / sizeof(back[0]); k++) {
+		if (back[k] > j)
 			continue;
-		if (!t->longmode && i == 0 && is_last)
-			continue;	/* the whole sequence: tried already */
+		i = j - back[k];
+		if ((int64_t)i <= t->last_acc ||
+		    (!t->longmode && i == 0 && is_last))
+			continue;	/* overlaps, or the whole: tried */
+		for (m = i, n = 0; m <= j; m++) {
+			if (PAN_TRACK_G(t, m)->nd > PAN_TRACK_GDIG)
+				break;
+			n += PAN_TRACK_G(t, m)->nd;
+		}
+		if (m <= j || n < PAN_TRACK_MIN || n > PAN_TRACK_MAX)
+			continue;
 		if (i != j && !pan_track_grouped(t, i, j))
 			continue;
 		if (pan_track_try(t, i, j, is_last))
@@ -522,8 +528,8 @@ pan_track_group_next(struct pan_track *t, uint64_t at)
 
 /* pan_track_sep_add - add a unit to the separator run; 0 if it breaks it */
 static int
-pan_track_sep_add(struct pan_track *t, enum pan_ctx_cls cls, uint64_t at,
-    size_t len)
+pan_track_sep_add(struct pan_track *t, enum pan_ctx_cls cls,
+    const uint8_t *u, size_t len)
 {
 	switch (cls) {
 	case PAN_CLS_SEP:
@@ -554,7 +560,7 @@ pan_track_sep_add(struct pan_track *t, enum pan_ctx_cls cls, uint64_t at,
 		return 0;
 	}
 	if (t->seplen != 0xff && t->seplen + len <= PAN_TRACK_SEPMAX) {
-		pan_track_view_copy(&t->v, at, at + len, (uint8_t *)t->sep + t->seplen);
+		memcpy(t->sep + t->seplen, u, len);
 		t->seplen = (uint8_t)(t->seplen + len);
 	} else {
 		t->seplen = 0xff;
@@ -565,7 +571,7 @@ pan_track_sep_add(struct pan_track *t, enum pan_ctx_cls cls, uint64_t at,
 /* pan_track_tok_unit - feed one character to the sequence state machine */
 static void
 pan_track_tok_unit(struct pan_track *t, enum pan_ctx_cls cls, int val,
-    uint8_t b0, size_t len)
+    const uint8_t *u, size_t len)
 {
 	uint64_t at = t->tok_pos;
 
@@ -584,15 +590,16 @@ pan_track_tok_unit(struct pan_track *t, enum pan_ctx_cls cls, int val,
 		t->st = PAN_TRACK_SEP;
 		t->nsimple = t->nbreak = t->ngt = t->lastcr = 0;
 		t->seplen = 0;
-		if (!pan_track_sep_add(t, cls, at, len))
-			pan_track_seq_end(t, cls == PAN_CLS_ALNUM ? (char)b0 : 0);
+		if (!pan_track_sep_add(t, cls, u, len))
+			pan_track_seq_end(t, cls == PAN_CLS_ALNUM ?
+			    (char)u[0] : 0);
 		break;
 	case PAN_TRACK_SEP:
 		if (cls == PAN_CLS_DIGIT) {
 			pan_track_group_next(t, at);
 			pan_track_digit(t, val, at, len);
 			t->st = PAN_TRACK_DIG;
-		} else if (!pan_track_sep_add(t, cls, at, len)) {
+		} else if (!pan_track_sep_add(t, cls, u, len)) {
 			pan_track_seq_end(t, 0);
 		}
 		break;
@@ -647,7 +654,7 @@ pan_track_tok_run(struct pan_track *t, uint64_t lim)
 		cls = pan_ctx_char(p, have, t->v.eof, &len, &val);
 		if (cls == PAN_CLS_MORE)
 			break;
-		pan_track_tok_unit(t, cls, val, p[0], len);
+		pan_track_tok_unit(t, cls, val, p, len);
 		t->tok_pos += len;
 	}
 	pm_wipe(u, sizeof(u));

@@ -792,7 +792,14 @@ pol_load_file(const char *path, struct pol **out, struct pol_diags *d)
 		config_set_include_dir(&cfg, dir);
 	st = PM_ECONFIG;
 	if (config_read_file(&cfg, path) != CONFIG_TRUE) {
-		pol_ld_syntax(d, &cfg, path);
+		if (config_error_type(&cfg) == CONFIG_ERR_FILE_IO) {
+			(void)pol_diag_add(d, POL_DIAG_ERROR, path, 0, "cannot "
+			    "read the policy; check that it is a readable "
+			    "file");
+			st = PM_EIO;
+		} else {
+			pol_ld_syntax(d, &cfg, path);
+		}
 		goto out;
 	}
 	st = pol_load_cfg(&cfg, path, out, d);

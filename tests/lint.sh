@@ -10,7 +10,8 @@ for m in man/*.[1-8]; do
 	fi
 done
 if command -v shellcheck > /dev/null 2>&1; then
-	shellcheck -S warning contrib/install-deps tests/*.sh contrib/*.sh || rc=1
+	shellcheck -S warning contrib/install-deps tests/*.sh contrib/*.sh \
+	    tests/e2e/*.sh fuzz/*.sh bench/*.sh || rc=1
 fi
 [ "$rc" = 0 ] && echo "lint: ok"
 exit $rc

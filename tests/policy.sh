@@ -119,6 +119,7 @@ expect_rc 0 -V
 expect_rc 2
 expect_rc 2 frobnicate
 expect_rc 2 check /nonexistent/policy.conf
+expect_rc 2 check contrib/policies
 expect_rc 2 check -c /nonexistent/panmilter.conf
 expect_rc 2 explain -p contrib/policies/block-everything.conf --from a@b.example
 # a card number given as a token is refused, and the label hides it
@@ -154,6 +155,21 @@ if (cd "$top" && "$bin" check -k "$tmp" \
 	ok "check -k reports the keyring gap"
 else
 	not_ok "check -k reports the keyring gap"; cat "$tmp/err"
+fi
+
+# every option of --help is in panpolicy(8)
+missing=0
+for opt in $("$bin" --help | grep -o -e '--[a-z][a-z-]*' -e ' -[a-zA-Z] ' |
+    sort -u); do
+	if ! grep -q -e "Fl ${opt#-}\( \|$\)" "$top/man/panpolicy.8"; then
+		missing=1
+		echo "# option $opt of --help is not in panpolicy.8"
+	fi
+done
+if [ "$missing" -eq 0 ]; then
+	ok "every option of --help is documented"
+else
+	not_ok "every option of --help is documented"
 fi
 
 # 5. no card number from the fixtures in any output

@@ -362,7 +362,13 @@ e2e_start_sink() {
 
 # e2e_setup - create the scratch dir, start smtp-sink and Postfix
 e2e_setup() {
+	local t
 	[ "$(id -u)" = 0 ] || e2e_die "must run as root (private Postfix)"
+	for t in postfix postconf postqueue sendmail smtp-sink swaks runuser; do
+		command -v "$t" > /dev/null 2>&1 ||
+		    e2e_die "$t not found (run contrib/install-deps)"
+	done
+	id postfix > /dev/null 2>&1 || e2e_die "no user postfix"
 	trap 'e2e_teardown' EXIT
 	trap 'exit 130' INT
 	trap 'exit 143' TERM

@@ -196,6 +196,42 @@ test_ic_big_utf16(void **state)
 	free(in);
 }
 
+/* test_ic_grow - charsets that expand past the first estimate: UTF-7
+ * CJK and EBCDIC (all bytes below 0x80 or mapped to 2-byte UTF-8) */
+static void
+test_ic_grow(void **state)
+{
+	struct pm_arena *a = pm_arena_new(0);
+	size_t n = 8 * 3000 + 2, i, outlen = 0;
+	unsigned char *in = malloc(n);
+	const unsigned char *out = NULL;
+	unsigned flags = 0;
+
+	(void)state;
+	assert_non_null(a);
+	assert_non_null(in);
+	/* "+ZeVnLIqe" is three CJK characters; repeated in one run */
+	in[0] = '+';
+	for (i = 0; i < 3000; i++)
+		memcpy(in + 1 + 8 * i, "ZeVnLIqe", 8);
+	in[n - 1] = '-';
+	assert_int_equal(dec_iconv(a, "utf-7", in, n, &out, &outlen,
+	    &flags), PM_OK);
+	assert_int_equal(outlen, 3000 * 3 * 3);
+	assert_memory_equal(out, "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", 9);
+	assert_memory_equal(out + outlen - 9,
+	    "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e", 9);
+	assert_int_equal(flags, CV);
+	/* EBCDIC 0x4a is U+00A2 (2 bytes) */
+	memset(in, 0x4a, n);
+	assert_int_equal(dec_iconv(a, "IBM1047", in, n, &out, &outlen,
+	    &flags), PM_OK);
+	assert_int_equal(outlen, 2 * n);
+	assert_memory_equal(out + outlen - 2, "\xc2\xa2", 2);
+	pm_arena_free(a);
+	free(in);
+}
+
 /* ic_rand - xorshift32 */
 static uint32_t
 ic_rand(uint32_t *s)
@@ -248,7 +284,7 @@ test_ic_random(void **state)
 int
 main(void)
 {
-	struct CMUnitTest tests[IC_NCASES + 3];
+	struct CMUnitTest tests[IC_NCASES + 4];
 	size_t i;
 
 	memset(tests, 0, sizeof(tests));
@@ -259,6 +295,7 @@ main(void)
 	}
 	tests[i++] = (struct CMUnitTest)cmocka_unit_test(test_ic_cap);
 	tests[i++] = (struct CMUnitTest)cmocka_unit_test(test_ic_big_utf16);
+	tests[i++] = (struct CMUnitTest)cmocka_unit_test(test_ic_grow);
 	tests[i] = (struct CMUnitTest)cmocka_unit_test(test_ic_random);
 	return cmocka_run_group_tests_name("dec_iconv", tests, NULL, NULL);
 }

@@ -281,6 +281,13 @@ static const struct dcase cases[] = {
 	{ "neg_long_grouped_no_card", "1234 5678 9012 3456 7890 1234", "" },
 	{ "glued_right_grouped", "4111 1111 1111 1111x", "" },
 	{ "dot_after", "pay " V16 ".", "pan/medium/" V16 "/4/20" },
+	{ "whole_fails_single_group", "12 " V16, "pan/medium/" V16 "/3/19" },
+	{ "long_seq_then_grouped", "1 2 3 4 5 6 7 8 9 1 2 3 4 5 6 7 8 9 1 2 3 "
+	    "4 5 6 7 8 9 1 2 3 4 5 6 7 8 9 4111 1111 1111 1111",
+	    "pan/high/" V16 "/72/91" },
+	{ "neg_long_digits_then_pan_glued", "123456789012345678901234567890"
+	    "4111111111111111", "" },
+	{ "neg_sep_tab", "4111\t1111\t1111\t1111", "" },
 	/* negatives that look like numbers */
 	{ "neg_imei", "IMEI 490154203237518", "" },
 	{ "neg_imei_grouped", "IMEI: 49-015420-323751-8", "" },
@@ -515,6 +522,16 @@ test_sample(void **state)
 		assert_int_equal(hs.n, 1);
 		assert_string_equal(hs.h[0].dig, d);
 		assert_int_equal(hs.h[0].conf, PAN_CONF_HIGH);
+		/* grouped with hyphens, no keyword: HIGH only for a card
+		 * grouping (14: 4-6-4, 15: 4-6-5, 16: 4x4, 19: 4x4+3) */
+		group_pan(d, s->len, "-", g);
+		n = (size_t)snprintf(text, sizeof(text), "x %s y", g);
+		run_one(text, n, &hs);
+		assert_int_equal(hs.n, 1);
+		assert_string_equal(hs.h[0].dig, d);
+		assert_int_equal(hs.h[0].conf, (s->len == 14 || s->len == 15 ||
+		    s->len == 16 || s->len == 19) ? PAN_CONF_HIGH :
+		    PAN_CONF_MEDIUM);
 		/* full-width digits */
 		for (i = 0, o = 0; i < s->len; i++) {
 			text[o++] = (char)0xef;
