@@ -70,6 +70,9 @@ for bin in "$@"; do
 		sed 's/^/  reproducer: /' "$log.new" | head -n 3
 		grep -m 1 -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error)' \
 		    "$log" | sed 's/^/  /'
+		# first frame in our code: the stack top worth reading
+		grep -m 1 -E '^ +#[0-9]+ .* in .*(milter|policy|keyring|fuzz)/' \
+		    "$log" | sed 's/^ */  top: /'
 		echo "  log: $log"
 	fi
 	rm -f "$log.new"

@@ -1094,15 +1094,24 @@ static const char *
 act_mask_type_of(const struct act_mask_ctx *ctx,
     const struct scan_finding *f)
 {
-	size_t i, l = strcspn(f->part, "/");
+	size_t i, pl, best = 0, l = strcspn(f->part, "/");
+	const char *type = "unknown";
 
 	if (strncmp(f->where, "header:", 7) == 0)
 		return "header";
-	for (i = 0; i < ctx->nli; i++)
-		if (strlen(ctx->li[i].path) == l && strncmp(ctx->li[i].path,
-		    f->part, l) == 0)
+	for (i = 0; i < ctx->nli; i++) {
+		pl = strlen(ctx->li[i].path);
+		if (pl > l || strncmp(ctx->li[i].path, f->part, pl) != 0)
+			continue;
+		if (pl == l)
 			return ctx->li[i].type;
-	return "unknown";
+		/* an encoded message's leaf: "1.1" lies inside leaf "1" */
+		if (f->part[pl] == '.' && pl > best) {
+			best = pl;
+			type = ctx->li[i].type;
+		}
+	}
+	return type;
 }
 
 /* act_mask_first - the input's scan: track data refuses, *need tells
@@ -1112,6 +1121,7 @@ act_mask_first(const unsigned char *msg, size_t len,
     const struct scan_opts *opts, int *need, char *why, size_t whylen)
 {
 	struct scan_result res;
+	const struct scan_finding *f = NULL, *cvc = NULL;
 	size_t i;
 	pm_status st;
 
@@ -1122,18 +1132,22 @@ act_mask_first(const unsigned char *msg, size_t len,
 		goto out;
 	}
 	for (i = 0; i < res.nfindings; i++) {
-		if (res.findings[i].kind == PAN_KIND_TRACK1
-		    || res.findings[i].kind == PAN_KIND_TRACK2) {
-			act_mask_why(why, whylen, "track data",
-			    res.findings[i].part, NULL);
+		f = &res.findings[i];
+		if (f->kind == PAN_KIND_TRACK1 || f->kind == PAN_KIND_TRACK2) {
+			act_mask_why(why, whylen, "track data", f->part, NULL);
 			st = PM_ELIMIT;
 			goto out;
 		}
-		if (res.findings[i].kind == PAN_KIND_PAN)
+		if (f->kind == PAN_KIND_CVC && cvc == NULL)
+			cvc = f;
+		if (f->kind == PAN_KIND_PAN)
 			*need = 1;
 	}
-	if (res.verdict == SCAN_TRACK_DATA) {
-		act_mask_why(why, whylen, "track data", "", NULL);
+	if (cvc != NULL || res.verdict == SCAN_TRACK_DATA) {
+		/* a CVC next to a PAN is sensitive authentication data:
+		   the engine's verdict is track_data, never masked */
+		act_mask_why(why, whylen, cvc != NULL ? "card verification "
+		    "code" : "track data", cvc != NULL ? cvc->part : "", NULL);
 		st = PM_ELIMIT;
 	}
 out:

@@ -38,8 +38,10 @@
  *	  digits ever). It never returns PM_OK for a result that scans
  *	  positive.
  *	- Track data anywhere in the input: PM_ELIMIT ("cannot mask: track
- *	  data in part P"); the policy never masks track data. CVC findings
- *	  are not acted on (they vanish with the PAN next to them).
+ *	  data in part P"); the policy never masks track data. A CVC found
+ *	  next to a PAN is sensitive authentication data too (the engine's
+ *	  verdict is track_data): PM_ELIMIT ("cannot mask: card
+ *	  verification code in part P").
  *	- A message without a PAN: PM_OK, body NULL, nhdrs 0, masked 0.
  * API
  *	act_mask(a, msg, len, opts, style, ch, out, why, whylen)

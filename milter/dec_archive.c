@@ -3,7 +3,11 @@
  * read from memory into the arena.
  *
  * Choices:
- *  - The archive is opened with every format and every filter. When
+ *  - The archive is opened with every format and every decompression
+ *    filter that libarchive runs in process (gzip, bzip2, xz, lzma,
+ *    lzip, compress, and zstd/lz4 when libarchive was built with them);
+ *    not archive_read_support_filter_all, which would fork external
+ *    programs (lrzip, lzop, grzip, ...) on hostile input. When
  *    that finds no format but a compression filter was recognised (a
  *    gzip, bzip2 or xz stream of one file, not a tar), it is reopened
  *    with the "raw" format, which gives one entry named "data" holding
@@ -39,6 +43,7 @@
  *  - libarchive's own buffers (zlib windows etc.) cannot be wiped by us;
  *    see panmilter(8), SECURITY.
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -59,6 +64,9 @@ struct dec_archive_walk_st {
 	size_t total;		/* decompressed bytes so far */
 	size_t budget;		/* total allowed by the ratio */
 };
+
+static pthread_once_t dec_archive_once = PTHREAD_ONCE_INIT;
+static int dec_archive_zstd_ok, dec_archive_lz4_ok;
 
 struct dec_archive_buf {
 	unsigned char *p;
@@ -85,6 +93,10 @@ dec_archive_sniff(const unsigned char *p, size_t n)
 		return 1;
 	if (n >= 262 && memcmp(p + 257, "ustar", 5) == 0)
 		return 1;
+	if (n >= 6 && memcmp(p, "Rar!\x1a\x07", 6) == 0)
+		return 1;
+	if (n >= 4 && memcmp(p, "\x28\xb5\x2f\xfd", 4) == 0)
+		return 1;	/* zstd */
 	return 0;
 }
 
@@ -125,6 +137,39 @@ dec_archive_format(struct archive *ar)
 	return "other";
 }
 
+/* dec_archive_probe - which optional filters libarchive decodes itself
+ * (ARCHIVE_OK) instead of through an external program (ARCHIVE_WARN) */
+static void
+dec_archive_probe(void)
+{
+	struct archive *ar = archive_read_new();
+
+	if (ar == NULL)
+		return;
+	dec_archive_zstd_ok = archive_read_support_filter_zstd(ar) ==
+	    ARCHIVE_OK;
+	dec_archive_lz4_ok = archive_read_support_filter_lz4(ar) == ARCHIVE_OK;
+	archive_read_free(ar);
+}
+
+/* dec_archive_filters - every decompression filter libarchive runs in
+ * process; never one that forks an external program */
+static void
+dec_archive_filters(struct archive *ar)
+{
+	pthread_once(&dec_archive_once, dec_archive_probe);
+	archive_read_support_filter_gzip(ar);
+	archive_read_support_filter_bzip2(ar);
+	archive_read_support_filter_xz(ar);
+	archive_read_support_filter_lzma(ar);
+	archive_read_support_filter_lzip(ar);
+	archive_read_support_filter_compress(ar);
+	if (dec_archive_zstd_ok)
+		archive_read_support_filter_zstd(ar);
+	if (dec_archive_lz4_ok)
+		archive_read_support_filter_lz4(ar);
+}
+
 /* dec_archive_open - a reader over p with every format (raw: only the
  * raw format) and every filter; NULL on ENOMEM */
 static struct archive *
@@ -139,7 +184,7 @@ dec_archive_open(const unsigned char *p, size_t n, int raw, int *failed)
 		archive_read_support_format_raw(ar);
 	else
 		archive_read_support_format_all(ar);
-	archive_read_support_filter_all(ar);
+	dec_archive_filters(ar);
 	if (archive_read_open_memory(ar, p, n) != ARCHIVE_OK)
 		*failed = 1;
 	return ar;

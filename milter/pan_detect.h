@@ -40,7 +40,8 @@
  *	pan_detect_free(d)	wipe and free; NULL is fine.
  *	pan_detect_buf(p, n, cb, arg)	one-shot over a whole buffer.
  *	pan_detect_has_pan(p, n)	1 when the buffer holds a PAN (any
- *				confidence); for tripwires and tests.
+ *				confidence; also 1 when out of memory, to
+ *				fail closed); for tripwires and tests.
  *	pan_detect_set_kernel(k)	test hook: kernel for detectors made
  *				after it, 0 auto, 1 scalar, 2 SSE2, 3 AVX2
  *				(if the CPU has it); returns the old value.

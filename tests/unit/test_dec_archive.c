@@ -175,6 +175,8 @@ static const struct ta_sniff_case ta_sniff_cases[] = {
 	SN("sniff_bzip2", "BZh91AY", 1),
 	SN("sniff_xz", "\xfd" "7zXZ\0\0", 1),
 	SN("sniff_7z", "7z\xbc\xaf\x27\x1c\0", 1),
+	SN("sniff_rar", "Rar!\x1a\x07\x01\x00", 1),
+	SN("sniff_zstd", "\x28\xb5\x2f\xfd\x00", 1),
 	SN("sniff_text", "Hello, world", 0),
 	SN("sniff_pk_other", "PK\001\002", 0),
 	SN("sniff_short", "P", 0),
@@ -310,6 +312,51 @@ test_ta_bzip2(void **state)
 	assert_int_equal(c.calls, 1);
 	assert_true(c.saw_pan);
 	assert_string_equal(res.format, "bzip2");
+	free(z);
+}
+
+struct ta_fmt_case {
+	const char *name;
+	int format, filter;
+	const char *want;
+};
+
+static const struct ta_fmt_case ta_fmt_cases[] = {
+	{ "fmt_xz_raw", ARCHIVE_FORMAT_RAW, ARCHIVE_FILTER_XZ, "xz" },
+	{ "fmt_tar_bz2", ARCHIVE_FORMAT_TAR_USTAR, ARCHIVE_FILTER_BZIP2,
+	    "tar" },
+	{ "fmt_tar_xz", ARCHIVE_FORMAT_TAR_USTAR, ARCHIVE_FILTER_XZ, "tar" },
+	{ "fmt_tar_zstd", ARCHIVE_FORMAT_TAR_USTAR, ARCHIVE_FILTER_ZSTD,
+	    "tar" },
+	{ "fmt_tar_plain", ARCHIVE_FORMAT_TAR_USTAR, ARCHIVE_FILTER_NONE,
+	    "tar" },
+	{ "fmt_7zip", ARCHIVE_FORMAT_7ZIP, ARCHIVE_FILTER_NONE, "7zip" },
+	{ "fmt_cpio", ARCHIVE_FORMAT_CPIO_POSIX, ARCHIVE_FILTER_GZIP,
+	    "cpio" },
+};
+
+#define TA_NFMT (sizeof(ta_fmt_cases) / sizeof(ta_fmt_cases[0]))
+
+/* test_ta_fmt - one file in a format/filter pair is read back */
+static void
+test_ta_fmt(void **state)
+{
+	const struct ta_fmt_case *fc = *state;
+	static const struct ta_file f[] = {
+		{ "x.txt", "fmt " TA_PAN, 23 },
+	};
+	struct ta_ctx c = { .max_depth = 4 };
+	struct dec_archive_res res;
+	unsigned char *z = NULL;
+	size_t len;
+
+	z = ta_write(f, 1, fc->format, fc->filter, NULL, NULL, &len);
+	assert_int_equal(ta_walk(z, len, &c, &res, 0, NULL), PM_OK);
+	assert_int_equal(c.calls, 1);
+	assert_int_equal(c.lens[0], 23);
+	assert_true(c.saw_pan);
+	assert_int_equal(res.damaged, 0);
+	assert_string_equal(res.format, fc->want);
 	free(z);
 }
 
@@ -720,7 +767,8 @@ main(void)
 		cmocka_unit_test(test_ta_cb_status),
 		cmocka_unit_test(test_ta_wiped),
 	};
-	struct CMUnitTest tests[TA_NSNIFF + sizeof(more) / sizeof(more[0])];
+	struct CMUnitTest tests[TA_NSNIFF + TA_NFMT +
+	    sizeof(more) / sizeof(more[0])];
 	size_t i;
 
 	memset(tests, 0, sizeof(tests));
@@ -729,6 +777,11 @@ main(void)
 		tests[i].test_func = test_ta_sniff;
 		tests[i].initial_state = (void *)&ta_sniff_cases[i];
 	}
-	memcpy(tests + TA_NSNIFF, more, sizeof(more));
+	for (i = 0; i < TA_NFMT; i++) {
+		tests[TA_NSNIFF + i].name = ta_fmt_cases[i].name;
+		tests[TA_NSNIFF + i].test_func = test_ta_fmt;
+		tests[TA_NSNIFF + i].initial_state = (void *)&ta_fmt_cases[i];
+	}
+	memcpy(tests + TA_NSNIFF + TA_NFMT, more, sizeof(more));
 	return cmocka_run_group_tests_name("dec_archive", tests, NULL, NULL);
 }
