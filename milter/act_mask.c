@@ -1035,10 +1035,10 @@ act_mask_splice_cmp(const void *x, const void *y)
 	return a->off < b->off ? -1 : a->off > b->off;
 }
 
-/* act_mask_apply - msg[s .. e) with the splices applied, in arena a */
+/* act_mask_apply - msg[s .. e) with the splices applied, in arena to */
 static pm_status
-act_mask_apply(struct act_mask_ctx *ctx, size_t s, size_t e,
-    struct act_mask_splice *sp, size_t nsp, unsigned char **out,
+act_mask_apply(struct act_mask_ctx *ctx, struct pm_arena *to, size_t s,
+    size_t e, struct act_mask_splice *sp, size_t nsp, unsigned char **out,
     size_t *outlen)
 {
 	size_t i, total = e - s, pos = s, w = 0;
@@ -1052,7 +1052,7 @@ act_mask_apply(struct act_mask_ctx *ctx, size_t s, size_t e,
 		pos = sp[i].off + sp[i].len;
 		total = total - sp[i].len + sp[i].n;
 	}
-	if ((o = pm_arena_alloc(ctx->a, total + 1)) == NULL)
+	if ((o = pm_arena_alloc(to, total + 1)) == NULL)
 		return PM_ENOMEM;
 	for (i = 0, pos = s; i < nsp; i++) {
 		memcpy(o + w, ctx->msg + pos, sp[i].off - pos);
@@ -1219,11 +1219,13 @@ act_mask_run(struct act_mask_ctx *ctx, const struct scan_opts *opts,
 			    w.limit != NULL ? w.limit : "?");
 		return st;
 	}
-	if ((st = act_mask_apply(ctx, 0, ctx->body_off, ctx->hsp, ctx->nhsp,
-	    &hb, &hl)) != PM_OK || (st = act_mask_apply(ctx, ctx->body_off,
-	    ctx->len, ctx->sp, ctx->nsp, &body, &bl)) != PM_OK)
+	/* the rebuilt message is scratch; only the body is a result */
+	if ((st = act_mask_apply(ctx, ctx->tmp, 0, ctx->body_off, ctx->hsp,
+	    ctx->nhsp, &hb, &hl)) != PM_OK || (st = act_mask_apply(ctx,
+	    ctx->a, ctx->body_off, ctx->len, ctx->sp, ctx->nsp, &body, &bl))
+	    != PM_OK)
 		return st;
-	if ((*re = pm_arena_alloc(ctx->a, hl + bl + 1)) == NULL)
+	if ((*re = pm_arena_alloc(ctx->tmp, hl + bl + 1)) == NULL)
 		return PM_ENOMEM;
 	memcpy(*re, hb, hl);
 	memcpy(*re + hl, body, bl);
@@ -1287,7 +1289,6 @@ act_mask(struct pm_arena *a, const unsigned char *msg, size_t len,
 	    != PM_OK)
 		goto out;
 	st = act_mask_verify(&ctx, re, rl, opts, why, whylen);
-	pm_wipe(re, rl);
 out:
 	if (st != PM_OK) {
 		memset(out, 0, sizeof(*out));

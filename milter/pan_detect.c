@@ -169,8 +169,7 @@ pan_detect_runs(struct pan_detect *d, uint64_t P, uint64_t x, uint64_t dl,
  */
 PAN_DETECT_INLINE void
 pan_detect_block_body(struct pan_detect *d, uint64_t P, uint64_t x,
-    uint64_t dl,
-    size_t nvalid)
+    uint64_t dl, size_t nvalid)
 {
 	uint64_t lim = P + nvalid, nx = ~x, low;
 	unsigned e;
@@ -206,7 +205,7 @@ out:
 }
 
 /* pan_detect_block_slow - the candidate path, generic build */
-static void
+__attribute__((noinline)) static void
 pan_detect_block_slow(struct pan_detect *d, uint64_t P, uint64_t x,
     uint64_t dl, size_t nvalid)
 {
@@ -360,7 +359,7 @@ pan_detect_m32_avx2(const uint8_t *p, uint32_t *xo, uint32_t *dlo)
 }
 
 /* pan_detect_block_avx2 - the candidate path, with POPCNT */
-PAN_DETECT_AVX2 static void
+PAN_DETECT_AVX2 __attribute__((noinline)) static void
 pan_detect_block_avx2(struct pan_detect *d, uint64_t P, uint64_t x,
     uint64_t dl)
 {
