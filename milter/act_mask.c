@@ -994,6 +994,7 @@ act_mask_leaf(void *arg, const struct mime_part *part)
 {
 	struct act_mask_ctx *ctx = arg;
 	struct pm_arena_mark mark;
+	struct mime_part lp = *part;
 	const unsigned char *p = NULL;
 	unsigned char *m = NULL, *e = NULL;
 	size_t n = 0, ml = 0, el = 0;
@@ -1002,6 +1003,11 @@ act_mask_leaf(void *arg, const struct mime_part *part)
 
 	if ((st = act_mask_leafinfo_add(ctx, part)) != PM_OK)
 		return st;
+	/* preamble and epilogue are plain text whatever the container's
+	   transfer encoding says: masked in place */
+	if (part->flags & (MIME_PART_PREAMBLE | MIME_PART_EPILOGUE))
+		lp.cte = MIME_CTE_7BIT;
+	part = &lp;
 	if (part->hdr_off >= ctx->body_off && part->body_off > part->hdr_off
 	    && (st = act_mask_hdr_block(ctx, part->hdr_off, part->body_off,
 	    0)) != PM_OK)
@@ -1251,7 +1257,10 @@ act_mask_ctx_init(struct act_mask_ctx *ctx, struct pm_arena *a,
 	ctx->msg = msg;
 	ctx->len = len;
 	ctx->style = style;
-	ctx->ch = ch;
+	/* as pan_mask_text: never a digit, a NUL or an 8-bit byte; and no
+	   control character or markup/QP-active byte either */
+	ctx->ch = ch > ' ' && ch < 0x7f && !(ch >= '0' && ch <= '9')
+	    && ch != '<' && ch != '>' && ch != '&' && ch != '=' ? ch : '*';
 	mime_hdr_split(msg, len, &blk);
 	ctx->hdr_len = blk.hdr_len;
 	ctx->body_off = blk.body_off;

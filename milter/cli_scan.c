@@ -20,8 +20,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "act_facts.h"
 #include "cli_scan.h"
 #include "pm_arena.h"
+#include "pol_decide.h"
+#include "pol_load.h"
 #include "scan.h"
 #include "scan_out.h"
 
@@ -45,6 +48,7 @@ struct cli_run {
 	atomic_size_t n_clean, n_card, n_error, n_unscannable, n_protected;
 	pthread_mutex_t out_lock;
 	int collect_error;
+	struct pol *pol;	/* with --rcpt: the policy to decide with */
 };
 
 /* cli_add - append one input */
@@ -175,15 +179,50 @@ cli_read_stdin(size_t max, size_t *len)
 	return NULL;
 }
 
+/* cli_decide - the policy's decision for --from/--rcpt, as JSON */
+static json_t *
+cli_decide(const struct cli_run *r, const struct scan_result *res)
+{
+	struct pol_decision *dec = NULL;
+	struct pol_facts facts;
+	json_t *o = NULL;
+
+	if (r->pol == NULL)
+		return NULL;
+	act_facts_from(res, &facts);
+	if (pol_decide(r->pol, r->so->from ? r->so->from : "<>", r->so->rcpts,
+	    r->so->nrcpts, &facts, NULL, NULL, &dec) != PM_OK)
+		return NULL;
+	o = json_pack("{s:s, s:s, s:s}", "action",
+	    pol_action_str(dec->action), "rule", dec->deciding
+	    ? dec->deciding->name : pol_why_str(dec->why), "why",
+	    pol_why_str(dec->why));
+	pol_decision_free(dec);
+	return o;
+}
+
 /* cli_emit - print one result and count it */
 static void
 cli_emit(struct cli_run *r, const char *name, struct scan_result *res)
 {
+	json_t *dec = res->verdict == SCAN_ERROR ? NULL : cli_decide(r, res);
+
 	pthread_mutex_lock(&r->out_lock);
 	if (r->so->json)
-		scan_out_json(stdout, name, res, NULL);
-	else
+		scan_out_json(stdout, name, res, dec);
+	else {
 		scan_out_human(stdout, name, res);
+		if (dec != NULL) {
+			char *safe = scan_safe_text(name, strlen(name));
+
+			printf("%s: decision: action=%s rule=%s\n", safe ? safe
+			    : "?", json_string_value(json_object_get(dec,
+			    "action")), json_string_value(json_object_get(dec,
+			    "rule")));
+			free(safe);
+			json_decref(dec);
+		}
+	}
 	fflush(stdout);
 	pthread_mutex_unlock(&r->out_lock);
 	atomic_fetch_add(&r->findings, res->nfindings);
@@ -361,6 +400,35 @@ cli_progress(struct cli_run *r, const struct timespec *t0)
 	    rate, (size_t)r->findings, rate > 0 ? left / rate : 0.0);
 }
 
+/* cli_load_policy - the policy for --rcpt decisions; -1 on error */
+static int
+cli_load_policy(struct cli_run *r, const struct cli_scan_opts *so,
+    const struct conf *conf)
+{
+	const char *path = so->policy ? so->policy : conf->policy;
+	struct pol_diags dg;
+	size_t i;
+
+	if (path == NULL) {
+		fprintf(stderr, "panmilter: --rcpt needs a policy: set policy in"
+		    " %s or pass --policy FILE\n", conf->path ? conf->path
+		    : CONF_DEFAULT_PATH);
+		return -1;
+	}
+	pol_diags_init(&dg);
+	if (pol_load_file(path, &r->pol, &dg) != PM_OK) {
+		for (i = 0; i < dg.n; i++)
+			fprintf(stderr, "panmilter: %s:%u: %s\n", dg.v[i].file
+			    ? dg.v[i].file : path, dg.v[i].line, dg.v[i].text);
+		fprintf(stderr, "panmilter: policy %s not loaded; run panpolicy"
+		    " check %s\n", path, path);
+		pol_diags_fini(&dg);
+		return -1;
+	}
+	pol_diags_fini(&dg);
+	return 0;
+}
+
 /* cli_scan_main - the --scan command */
 int
 cli_scan_main(const struct cli_scan_opts *so, char **inputs, int ninputs,
@@ -378,6 +446,8 @@ cli_scan_main(const struct cli_scan_opts *so, char **inputs, int ninputs,
 	scan_opts_default(&r.opts);
 	r.opts.lim = conf->lim;
 	r.opts.mask = conf->mask;
+	if (so->nrcpts > 0 && cli_load_policy(&r, so, conf) < 0)
+		return 2;
 	if (conf->token_key_file != NULL) {
 		char err[512];
 
@@ -420,6 +490,7 @@ cli_scan_main(const struct cli_scan_opts *so, char **inputs, int ninputs,
 	free(r.in);
 	free(tid);
 	pan_token_key_free(key);
+	pol_free(r.pol);
 	pthread_mutex_destroy(&r.out_lock);
 	return rc;
 }

@@ -51,7 +51,8 @@ usage(FILE *fp)
 	    "usage: panmilter [-c FILE] [-f]\n"
 	    "       panmilter [-c FILE] -n\n"
 	    "       panmilter --scan [--json] [--jobs N] [-c FILE]"
-	    " [--from ADDR] [--rcpt ADDR]... FILE|DIR|MBOX...|-\n"
+	    " [--from ADDR] [--rcpt ADDR]...\n"
+	    "                       [--policy FILE] FILE|DIR|MBOX...|-\n"
 	    "       panmilter --token [-c FILE]\n"
 	    "       panmilter -V | --help\n"
 	    "\n"
@@ -68,7 +69,10 @@ usage(FILE *fp)
 	    "      --json         one JSON object per input (JSON Lines)\n"
 	    "      --jobs N       scan N inputs in parallel\n"
 	    "      --from ADDR    envelope sender, for policy decisions\n"
-	    "      --rcpt ADDR    envelope recipient (repeatable)\n"
+	    "      --rcpt ADDR    envelope recipient (repeatable): print the\n"
+	    "                     policy's decision for each input\n"
+	    "      --policy FILE  policy for --rcpt (default: the policy"
+	    " setting)\n"
 	    "      --token        read card numbers on standard input, print\n"
 	    "                     each one's keyed token (needs"
 	    " token_key_file)\n"
@@ -467,7 +471,8 @@ cmd_daemon(const struct conf *c, int fg)
 	return rc;
 }
 
-enum { OPT_SCAN = 256, OPT_JSON, OPT_JOBS, OPT_FROM, OPT_RCPT, OPT_TOKEN };
+enum { OPT_SCAN = 256, OPT_JSON, OPT_JOBS, OPT_FROM, OPT_RCPT, OPT_TOKEN,
+	OPT_POLICY };
 
 static const struct option longopts[] = {
 	{ "config", required_argument, NULL, 'c' },
@@ -481,6 +486,7 @@ static const struct option longopts[] = {
 	{ "from", required_argument, NULL, OPT_FROM },
 	{ "rcpt", required_argument, NULL, OPT_RCPT },
 	{ "token", no_argument, NULL, OPT_TOKEN },
+	{ "policy", required_argument, NULL, OPT_POLICY },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -540,6 +546,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_TOKEN:
 			token = 1;
+			break;
+		case OPT_POLICY:
+			so.policy = optarg;
 			break;
 		case 'f':
 			fg = 1;

@@ -3,10 +3,16 @@
  *
  * Three paths, all producing the same bytes:
  *  - an AVX2 block path (32 input characters -> 24 bytes), chosen at run
- *    time with __builtin_cpu_supports; it stops at the first block that
- *    holds anything outside the alphabet (a line end, padding, junk);
+ *    time with __builtin_cpu_supports (the build is baseline x86-64;
+ *    only these functions are compiled for AVX2). A block holding a
+ *    line end (CRLF or LF at a quad boundary, as in every RFC 2045
+ *    body) is finished with one block that ends at the line end and
+ *    overlaps input already decoded, then the line end is skipped
+ *    without leaving the loop; anything else (padding, junk, a line
+ *    length that is not a multiple of 4) falls back to the paths below;
  *  - a scalar quad path: four 32-bit table lookups per 4 characters,
- *    one OR to detect a character outside the alphabet (bit 31);
+ *    one OR to detect a character outside the alphabet (bit 31); line
+ *    ends between quads are skipped here too;
  *  - a slow path, one character at a time, that handles white space,
  *    junk, padding and quads split by a line end. As soon as it has
  *    completed a quad it hands back to the fast paths.
@@ -15,8 +21,12 @@
  * 3c/4 bytes were produced, so a block store of 32 bytes at out + o is
  * done only when at least 48 input characters are left, which keeps it
  * inside dec_b64_bound(n). For the same reason in == out (in-place
- * decoding) is safe: every store lands on input already read.
+ * decoding) is safe: every store lands on input already read (the
+ * overlapping block re-read is used only when in and out are apart).
+ * dec_b64_simd() is a switch for tests and benchmarks; flipping it while
+ * other threads decode is not supported.
  */
+#include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -46,8 +56,11 @@ static int dec_b64_use_avx2;
 static int dec_b64_has_avx2;
 #endif
 
-/* dec_b64_init - fill the tables once, before main (constructor) */
-__attribute__((constructor)) static void
+static pthread_once_t dec_b64_once = PTHREAD_ONCE_INIT;
+
+/* dec_b64_init - fill the tables and probe the CPU, once (pthread_once:
+ * correct even when called from another constructor or thread) */
+static void
 dec_b64_init(void)
 {
 	unsigned c, v;
@@ -77,7 +90,10 @@ int
 dec_b64_simd(int on)
 {
 #if DEC_B64_HAVE_AVX2
-	int old = dec_b64_use_avx2;
+	int old;
+
+	pthread_once(&dec_b64_once, dec_b64_init);
+	old = dec_b64_use_avx2;
 
 	dec_b64_use_avx2 = on && dec_b64_has_avx2;
 	return old;
@@ -299,6 +315,7 @@ dec_b64(const unsigned char *in, size_t n, unsigned char *out,
 	/* the block re-read of dec_b64_avx2_tail needs in and out apart */
 	int window = ob >= ib + n || ib >= ob + dec_b64_bound(n);
 
+	pthread_once(&dec_b64_once, dec_b64_init);
 	while (i < n) {
 		if (cnt == 0 && pad == 0) {
 			i += dec_b64_fast(in + i, n - i, out + o, window, &k);

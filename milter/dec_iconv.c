@@ -30,8 +30,8 @@
  *  - Invalid input (EILSEQ): U+FFFD is written, one input unit (1 byte,
  *    2 for UTF-16/UCS-2, 4 for UTF-32/UCS-4) is skipped, the conversion
  *    goes on, DEC_ICONV_INVALID is set.
- *  - Pure ASCII input (no ESC, '+' or '~', which stateful encodings
- *    use) in a charset that maps ASCII to itself (checked by converting
+ *  - Pure ASCII input (no ESC, SO, SI, '+' or '~', which stateful
+ *    encodings use) in a charset that maps ASCII to itself (checked by converting
  *    a probe string) is returned as is.
  *  - iconv_t is not thread safe: it is opened and closed on every call
  *    (a few microseconds, once per MIME part), so there is no shared
@@ -362,7 +362,7 @@ dec_iconv_run(iconv_t cd, struct dec_iconv_out *o, const unsigned char *in,
 }
 
 /* dec_iconv_ascii_ok - cd maps ASCII to itself and in is plain ASCII
- * without the bytes stateful encodings use (ESC, '+', '~') */
+ * without the bytes stateful encodings use (ESC, SO, SI, '+', '~') */
 static int
 dec_iconv_ascii_ok(iconv_t cd, const unsigned char *in, size_t n)
 {
@@ -371,8 +371,8 @@ dec_iconv_ascii_ok(iconv_t cd, const unsigned char *in, size_t n)
 	size_t il = sizeof(probe) - 1, ol = sizeof(buf), k, r;
 
 	for (k = 0; k < n; k++) {
-		if (in[k] >= 0x80 || in[k] == 0x1b || in[k] == '+' ||
-		    in[k] == '~')
+		if (in[k] >= 0x80 || in[k] == 0x1b || in[k] == 0x0e ||
+		    in[k] == 0x0f || in[k] == '+' || in[k] == '~')
 			return 0;
 	}
 	r = iconv(cd, &ip, &il, &op, &ol);

@@ -12,7 +12,9 @@ static const char enc_mime_b64tab[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 static const char enc_mime_hex[] = "0123456789ABCDEF";
 
-#define ENC_MIME_WORD_BYTES	45	/* 60 base64 chars + 12 = 72 <= 75 */
+/* 39 bytes: 52 base64 chars + 12 = 64 per word, so "Subject: " and the
+   first word stay within a 76-character line */
+#define ENC_MIME_WORD_BYTES	39
 
 /* enc_mime_b64_bound - bytes enc_mime_b64 writes at most for n bytes */
 size_t

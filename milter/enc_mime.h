@@ -17,7 +17,8 @@
  *	  by a soft break. dec_qp() gives the input back (with line breaks
  *	  written as eol).
  *	- RFC 2047 B encoding of UTF-8 text: "=?UTF-8?B?...?=" words of at
- *	  most 75 characters, never splitting a UTF-8 sequence, separated
+ *	  most 64 characters (so "Subject: " plus a word fits in 76), never
+ *	  splitting a UTF-8 sequence, separated
  *	  by the fold string (" " or "\n " ...). mime_word_decode() gives
  *	  the input back.
  * API

@@ -123,13 +123,12 @@ pan_detect_below(unsigned e)
 PAN_DETECT_INLINE void
 pan_detect_tail(struct pan_detect *d, uint64_t P, uint64_t x, uint64_t dl)
 {
-	uint64_t nx = ~x, td;
-	unsigned s;
+	uint64_t nx = ~x, tm, td;
 
-	/* branch-light: whether the last byte is in a run is a coin toss
-	 * in prose. s = start of the trailing run (64: none) */
-	s = nx ? 64 - (unsigned)__builtin_clzll(nx) : 0;
-	td = s < 64 ? dl & ~pan_detect_below(s) : 0;
+	/* branch-free: whether the last byte is in a run is a coin toss in
+	 * prose. tm = the trailing run's bits (all when x is all ones) */
+	tm = nx ? (~0ULL << (63 - __builtin_clzll(nx))) << 1 : ~0ULL;
+	td = dl & tm;
 	d->run_dig = (unsigned)__builtin_popcountll(td);
 	d->run_first = P + (unsigned)__builtin_ctzll(td | (1ULL << 63));
 }

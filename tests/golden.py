@@ -125,6 +125,19 @@ def t_clean_exit():
     assert rc == 0 and out == "", (rc, out)
 
 
+def t_decision():
+    pol = os.path.join(HERE, "..", "contrib", "demo", "policy.conf")
+    cases = [("b64-csv.eml", "ap@billing.example", "mask", "billing-partner"),
+             ("b64-csv.eml", "x@partner.example", "reject", "default"),
+             ("cvc.eml", "ap@billing.example", "reject", "track_data"),
+             ("clean-numbers.eml", "x@partner.example", "pass", "clean")]
+    for eml, rcpt, action, rule in cases:
+        rc, out, _ = run(["--scan", "--json", "--policy", pol, "--from", "a@corp.example",
+                          "--rcpt", rcpt, os.path.join(FIX, eml)])
+        d = json.loads(out)["decision"]
+        assert (d["action"], d["rule"]) == (action, rule), (eml, rcpt, d)
+
+
 def main():
     for eml in sorted(glob.glob(os.path.join(FIX, "*.eml"))):
         check("golden " + os.path.basename(eml)[:-4], fixture_test(eml))
@@ -135,6 +148,7 @@ def main():
     check("standard input", t_stdin)
     check("human output", t_human)
     check("clean exit 0, no output", t_clean_exit)
+    check("--rcpt decisions follow the policy", t_decision)
     print("%d passed, %d failed" % (passed, failed))
     sys.exit(1 if failed else 0)
 

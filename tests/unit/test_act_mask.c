@@ -204,6 +204,17 @@ static const struct am_row am_rows[] = {
 	  .body_null = 1, .hdr_name = "Subject", .hdr_index = 1,
 	  .hdr_decoded = "Zahlung f\xc3\xbcr Karte 4111 11** **** 1111",
 	  .masked = 1 },
+	{ .name = "subject_2047_long_folded",
+	  .msg = "From: a@example.com" CRLF "Subject: =?UTF-8?B?"
+	    "w5xiZXJ3ZWlzdW5nIGbDvHIgUmVjaG51bmcgTnIuIDIwMjYtMTEgw7xiZXIgMjUw"
+	    "IOKCrCDigJMgYml0?=" CRLF " =?UTF-8?B?"
+	    "dGUgYmVsYXN0ZW4gU2llIGRpZSBLYXJ0ZSA1NTU1IDU1NTUgNTU1NSA0NDQ0IHdp"
+	    "ZSBiZXNwcm9jaGVuLCBkYW5rZSBzY2jDtm4=?=" CRLF CRLF "hi" CRLF,
+	  .body_null = 1, .hdr_name = "Subject", .hdr_index = 1,
+	  .hdr_decoded = "\xc3\x9c" "berweisung f\xc3\xbcr Rechnung Nr. "
+	    "2026-11 \xc3\xbc" "ber 250 \xe2\x82\xac \xe2\x80\x93 bitte "
+	    "belasten Sie die Karte 5555 55** **** 4444 wie besprochen, "
+	    "danke sch\xc3\xb6n", .masked = 1 },
 	{ .name = "subject_2047_ascii",
 	  .msg = "Subject: =?us-ascii?Q?card_4111_1111_1111_1111?=" CRLF CRLF
 	    "hi" CRLF,
@@ -472,6 +483,9 @@ check_hdr(const struct am_row *r, const struct act_mask_edit *e,
 		assert_string_equal(e->hdrs[0].value, r->hdr_value);
 	if (r->hdr_decoded != NULL) {
 		vl = strlen(e->hdrs[0].value);
+		assert_null(strchr(e->hdrs[0].value, '\r'));
+		if (vl > 76)	/* long values are folded with LF + space */
+			assert_non_null(strstr(e->hdrs[0].value, "?=\n =?"));
 		assert_non_null(strstr(e->hdrs[0].value, "=?UTF-8?B?"));
 		assert_int_equal(mime_word_decode(a, e->hdrs[0].value + 1,
 		    vl - 1, &dv, &dl, &defects), PM_OK);
