@@ -71,7 +71,7 @@ FUZZ_BINS := $(patsubst fuzz/%.c,build/fuzz/%,$(FUZZ_SRCS))
 # link order: callers before callees
 APPLIBS	= $(LIBPOL) $(LIBKR) $(LIBPM)
 
-.PHONY: all check unit asan golden corpus e2e fuzz fuzz-smoke fuzz-build bench \
+.PHONY: all check unit asan golden scripts corpus e2e fuzz fuzz-smoke fuzz-build bench \
 	demo deps install uninstall clean distclean lint leakscan tests
 
 all: $(PROGS)
@@ -124,7 +124,17 @@ unit: tests
 	done; exit $$fail
 
 asan:
-	$(MAKE) VARIANT=asan unit golden corpus
+	$(MAKE) VARIANT=asan unit golden scripts corpus
+
+# scripts: the shell-driven tests of the command-line tools
+scripts: $(PROGS)
+	@mkdir -p $(B)/logs
+	@fail=0; for t in $(wildcard tests/policy.sh tests/keyring.sh); do \
+		echo "== $$t"; \
+		case $$t in *policy.sh) bin=$(B)/panpolicy ;; *) bin=$(B)/pankey ;; esac; \
+		$$t $$bin 2>&1 | tee $(B)/logs/$$(basename $$t .sh).log; \
+		[ $${PIPESTATUS[0]} = 0 ] || fail=1; \
+	done; exit $$fail
 
 golden: $(B)/panmilter
 	@mkdir -p $(B)/logs
@@ -155,7 +165,7 @@ deps:
 
 check: deps
 	$(MAKE) all
-	$(MAKE) unit golden
+	$(MAKE) unit golden scripts
 	$(MAKE) asan
 	$(MAKE) e2e
 	$(MAKE) fuzz-smoke

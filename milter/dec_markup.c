@@ -116,16 +116,16 @@ static const uint16_t dec_markup_cp1252[32] = {
 	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178,
 };
 
-static const char *const dec_markup_blocks[] = {
-	"p", "br", "div", "td", "th", "tr", "li", "ul", "ol", "dl", "dt",
-	"dd", "table", "thead", "tbody", "tfoot", "caption", "h1", "h2",
-	"h3", "h4", "h5", "h6", "hr", "pre", "blockquote", "section",
-	"article", "header", "footer", "nav", "aside", "address", "center",
-	"form", "fieldset", "legend", "title", "body", "head", "html",
-	"option", "select", "textarea", "button",
-	"tab", "tc", "cr", "cell", "row", "c", "v", "si", "sheet", "h",
-	"line-break", "table-cell", "table-row", "covered-table-cell",
-};
+/* block-level local names, each between spaces, for one strstr */
+static const char dec_markup_blocks[] =
+    " p br div td th tr li ul ol dl dt dd table thead tbody tfoot caption"
+    " h1 h2 h3 h4 h5 h6 hr pre blockquote section article header footer"
+    " nav aside address center form fieldset legend title body head html"
+    " option select textarea button"
+    " tab tc cr cell row c v si sheet h line-break table-cell table-row"
+    " covered-table-cell ";
+
+#define DEC_MARKUP_BLOCK_MAX	24	/* longer names are not block */
 
 /* dec_markup_is_name - a character of a tag name */
 static int
@@ -307,8 +307,10 @@ dec_markup_legacy(struct dec_markup_st *m, size_t l)
 	    k++) {
 		const struct dec_markup_ent *e = &dec_markup_ents[k];
 
+		if (!e->legacy)
+			continue;
 		nl = strlen(e->name);
-		if (!e->legacy || nl >= l ||
+		if (nl >= l ||
 		    memcmp(e->name, m->in + m->i + 1, nl) != 0)
 			continue;
 		ul = strlen(e->utf8);
@@ -341,7 +343,7 @@ dec_markup_namedref(struct dec_markup_st *m)
 	    k++) {
 		const struct dec_markup_ent *e = &dec_markup_ents[k];
 
-		if (strlen(e->name) != l ||
+		if (e->name[0] != m->in[m->i + 1] || strlen(e->name) != l ||
 		    memcmp(e->name, m->in + m->i + 1, l) != 0)
 			continue;
 		if (!semi && !e->legacy)
@@ -359,7 +361,8 @@ dec_markup_namedref(struct dec_markup_st *m)
 static int
 dec_markup_is_block(const unsigned char *p, size_t l)
 {
-	size_t k, c, nl;
+	char key[DEC_MARKUP_BLOCK_MAX + 3];
+	size_t k, c;
 	int prefixed = 0;
 
 	for (c = l; c > 0; c--) {
@@ -372,13 +375,15 @@ dec_markup_is_block(const unsigned char *p, size_t l)
 	l -= c;
 	if (prefixed && l == 1 && (p[0] == 's' || p[0] == 'S'))
 		return 1;
-	for (k = 0; k < sizeof(dec_markup_blocks) / sizeof(char *); k++) {
-		nl = strlen(dec_markup_blocks[k]);
-		if (nl == l && strncasecmp((const char *)p,
-		    dec_markup_blocks[k], l) == 0)
-			return 1;
-	}
-	return 0;
+	if (l == 0 || l > DEC_MARKUP_BLOCK_MAX)
+		return 0;
+	key[0] = ' ';
+	for (k = 0; k < l; k++)
+		key[k + 1] = (char)(p[k] >= 'A' && p[k] <= 'Z' ? p[k] + 32 :
+		    p[k]);
+	key[l + 1] = ' ';
+	key[l + 2] = '\0';
+	return strstr(dec_markup_blocks, key) != NULL;
 }
 
 /* dec_markup_special - comment, CDATA, script/style at m->i: returns 1

@@ -24,6 +24,7 @@
 #include "act_mask.h"
 #include "dec_b64.h"
 #include "mime_word.h"
+#include "pangen.h"
 #include "pm_arena.h"
 #include "scan.h"
 
@@ -562,6 +563,101 @@ out:
 	free(msg);
 }
 
+/* mask_ok - act_mask succeeds on m, the result holds no PAN and not
+ * the digits pan[] in a row */
+static void
+mask_ok(const char *m, size_t len, const char *pan)
+{
+	struct pm_arena *a = NULL;
+	struct act_mask_edit e;
+	struct scan_opts opts;
+	char why[160], *re = NULL;
+	size_t rl = 0;
+
+	scan_opts_default(&opts);
+	assert_non_null(a = pm_arena_new(0));
+	assert_int_equal(act_mask(a, (const unsigned char *)m, len, &opts,
+	    PAN_MASK_FIRST6LAST4, '*', &e, why, sizeof(why)), PM_OK);
+	assert_true(e.masked >= 1);
+	re = rebuild(m, len, &e, &rl);
+	check_clean(re, rl);
+	assert_null(memmem(re, rl, pan, strlen(pan)));
+	free(re);
+	pm_arena_free(a);
+}
+
+/* test_am_qp_soft_everywhere - a QP soft break at every offset of the
+ * number is undone, masked and re-encoded */
+static void
+test_am_qp_soft_everywhere(void **state)
+{
+	static const char head[] = "Subject: q" CRLF
+	    "Content-Type: text/plain; charset=utf-8" CRLF
+	    "Content-Transfer-Encoding: quoted-printable" CRLF CRLF "Card ";
+	static const char pan[] = "4111 1111 1111 1111";
+	char m[256];
+	size_t k, o;
+
+	(void)state;
+	for (k = 1; k < sizeof(pan) - 1; k++) {
+		o = 0;
+		memcpy(m + o, head, sizeof(head) - 1);
+		o += sizeof(head) - 1;
+		memcpy(m + o, pan, k);
+		o += k;
+		memcpy(m + o, "=" CRLF, 3);
+		o += 3;
+		memcpy(m + o, pan + k, sizeof(pan) - 1 - k);
+		o += sizeof(pan) - 1 - k;
+		memcpy(m + o, " ok" CRLF, 5);
+		o += 5;
+		mask_ok(m, o, "4111111111111111");
+	}
+}
+
+/* test_am_generated - one generated number of every brand and length,
+ * in a plain body and in a base64 text part */
+static void
+test_am_generated(void **state)
+{
+	static const char b64tab[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	const struct pangen_sample *smp = NULL;
+	struct pangen g;
+	char pan[PANGEN_MAX_LEN + 1], m[512], txt[128];
+	size_t ns = 0, i, j, o, tl;
+
+	(void)state;
+	pangen_init(&g, 20261123);
+	smp = pangen_samples(&ns);
+	assert_true(ns > 0);
+	for (i = 0; i < ns; i++) {
+		assert_int_equal(pangen_make(&g, smp[i].prefix, smp[i].len,
+		    pan), 0);
+		o = (size_t)snprintf(m, sizeof(m), "Subject: g" CRLF CRLF
+		    "Card number: %s exp 12/27" CRLF, pan);
+		mask_ok(m, o, pan);
+		tl = (size_t)snprintf(txt, sizeof(txt), "card number %s\r\n",
+		    pan);
+		o = (size_t)snprintf(m, sizeof(m), "Subject: g" CRLF
+		    "Content-Type: text/plain" CRLF
+		    "Content-Transfer-Encoding: base64" CRLF CRLF);
+		for (j = 0; j < tl; j += 3) {
+			unsigned v = (unsigned)(unsigned char)txt[j] << 16
+			    | (j + 1 < tl ? (unsigned)(unsigned char)txt[j + 1]
+			    << 8 : 0) | (j + 2 < tl ? (unsigned char)txt[j + 2]
+			    : 0);
+
+			m[o++] = b64tab[v >> 18 & 63];
+			m[o++] = b64tab[v >> 12 & 63];
+			m[o++] = j + 1 < tl ? b64tab[v >> 6 & 63] : '=';
+			m[o++] = j + 2 < tl ? b64tab[v & 63] : '=';
+		}
+		memcpy(m + o, CRLF, 2);
+		mask_ok(m, o + 2, pan);
+	}
+}
+
 static size_t dirty_chunks;
 
 /* count_dirty - before-free hook: a chunk with a non-zero byte */
@@ -631,7 +727,7 @@ test_am_enomem(void **state)
 int
 main(void)
 {
-	struct CMUnitTest tests[AM_NROWS + 2];
+	struct CMUnitTest tests[AM_NROWS + 4];
 	size_t i;
 
 	memset(tests, 0, sizeof(tests));
@@ -642,5 +738,8 @@ main(void)
 	}
 	tests[i++] = (struct CMUnitTest)cmocka_unit_test(test_am_wiped);
 	tests[i++] = (struct CMUnitTest)cmocka_unit_test(test_am_enomem);
+	tests[i++] = (struct CMUnitTest)cmocka_unit_test(
+	    test_am_qp_soft_everywhere);
+	tests[i++] = (struct CMUnitTest)cmocka_unit_test(test_am_generated);
 	return cmocka_run_group_tests_name("act_mask", tests, NULL, NULL);
 }
