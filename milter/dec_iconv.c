@@ -536,8 +536,6 @@ static pm_status
 dec_iconv_utf8(struct dec_iconv_out *o, const unsigned char **in,
     size_t *n, int ascii)
 {
-	int raw = 0;
-
 	if (*n >= 3 && memcmp(*in, "\xef\xbb\xbf", 3) == 0) {
 		*in += 3;
 		*n -= 3;
@@ -545,7 +543,6 @@ dec_iconv_utf8(struct dec_iconv_out *o, const unsigned char **in,
 	}
 	if (dec_iconv_utf8_valid(*in, *n))
 		return PM_OK;
-	(void)raw;
 	if (ascii)
 		return dec_iconv_cp1252(o, *in, *n);
 	if (dec_iconv_alloc(o, *in, *n, 1) != PM_OK)

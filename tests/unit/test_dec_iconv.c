@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <iconv.h>
 
 #include "dec_iconv.h"
 
@@ -235,6 +236,44 @@ test_ic_grow(void **state)
 	free(in);
 }
 
+/* test_ic_cp1252_table - our windows-1252 table gives what glibc's
+ * iconv gives, for every byte (bytes glibc refuses: U+FFFD) */
+static void
+test_ic_cp1252_table(void **state)
+{
+	struct pm_arena *a = pm_arena_new(0);
+	const unsigned char *out = NULL;
+	unsigned char in[1], ref[8];
+	char *ip = NULL, *op = NULL;
+	size_t outlen, il, ol, rl;
+	unsigned flags;
+	iconv_t cd = iconv_open("UTF-8", "WINDOWS-1252");
+	int c;
+
+	(void)state;
+	assert_non_null(a);
+	assert_true(cd != (iconv_t)-1);
+	for (c = 0x80; c < 256; c++) {
+		in[0] = (unsigned char)c;
+		ip = (char *)in;
+		op = (char *)ref;
+		il = 1;
+		ol = sizeof(ref);
+		if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1) {
+			memcpy(ref, "\xef\xbf\xbd", 3);
+			rl = 3;
+		} else {
+			rl = sizeof(ref) - ol;
+		}
+		assert_int_equal(dec_iconv(a, "cp1252", in, 1, &out, &outlen,
+		    &flags), PM_OK);
+		assert_int_equal(outlen, rl);
+		assert_memory_equal(out, ref, rl);
+	}
+	iconv_close(cd);
+	pm_arena_free(a);
+}
+
 /* ic_rand - xorshift32 */
 static uint32_t
 ic_rand(uint32_t *s)
@@ -287,7 +326,7 @@ test_ic_random(void **state)
 int
 main(void)
 {
-	struct CMUnitTest tests[IC_NCASES + 4];
+	struct CMUnitTest tests[IC_NCASES + 5];
 	size_t i;
 
 	memset(tests, 0, sizeof(tests));
@@ -299,6 +338,8 @@ main(void)
 	tests[i++] = (struct CMUnitTest)cmocka_unit_test(test_ic_cap);
 	tests[i++] = (struct CMUnitTest)cmocka_unit_test(test_ic_big_utf16);
 	tests[i++] = (struct CMUnitTest)cmocka_unit_test(test_ic_grow);
+	tests[i++] =
+	    (struct CMUnitTest)cmocka_unit_test(test_ic_cp1252_table);
 	tests[i] = (struct CMUnitTest)cmocka_unit_test(test_ic_random);
 	return cmocka_run_group_tests_name("dec_iconv", tests, NULL, NULL);
 }
