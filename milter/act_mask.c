@@ -269,9 +269,11 @@ act_mask_tag(const unsigned char *h, size_t n, size_t i, int *blk)
 		k++;
 	while (k < n && l < sizeof(name) - 1 && (((h[k] | 0x20) >= 'a'
 	    && (h[k] | 0x20) <= 'z') || (h[k] >= '0' && h[k] <= '9')
-	    || h[k] == ':'))
+	    || h[k] == ':')) {
 		name[l++] = (char)(h[k] >= 'A' && h[k] <= 'Z' ? h[k] | 0x20
-		    : h[k]), k++;
+		    : h[k]);
+		k++;
+	}
 	name[l] = '\0';
 	*blk = act_mask_is_block(name);
 	return (size_t)(e - h) + 1;
@@ -523,16 +525,17 @@ act_mask_target(const char *cs, const unsigned char *in, size_t n,
 	*bom = in;
 	*bl = 0;
 	if (act_mask_has(cs, "32") || act_mask_has(cs, "ucs-4")) {
-		if (n >= 4 && memcmp(in, "\xff\xfe\0\0", 4) == 0)
-			return *bl = 4, "UTF-32LE";
-		if (n >= 4 && memcmp(in, "\0\0\xfe\xff", 4) == 0)
-			return *bl = 4, "UTF-32BE";
-		return cs;
+		*bl = n >= 4 && (memcmp(in, "\xff\xfe\0\0", 4) == 0
+		    || memcmp(in, "\0\0\xfe\xff", 4) == 0) ? 4 : 0;
+		if (*bl == 0)
+			return cs;
+		return in[0] == 0xff ? "UTF-32LE" : "UTF-32BE";
 	}
-	if (n >= 2 && in[0] == 0xff && in[1] == 0xfe)
-		return *bl = 2, "UTF-16LE";
-	if (n >= 2 && in[0] == 0xfe && in[1] == 0xff)
-		return *bl = 2, "UTF-16BE";
+	if (n >= 2 && ((in[0] == 0xff && in[1] == 0xfe) || (in[0] == 0xfe
+	    && in[1] == 0xff))) {
+		*bl = 2;
+		return in[0] == 0xff ? "UTF-16LE" : "UTF-16BE";
+	}
 	if (cs != NULL && !act_mask_has(cs, "16") && !act_mask_has(cs,
 	    "ucs-2") && !act_mask_has(cs, "ucs2") && !act_mask_has(cs,
 	    "unicode"))
@@ -659,7 +662,8 @@ done:
 	return PM_OK;
 }
 
-/* act_mask_kind - how scan reads a leaf (as scan_leaf does) */
+/* act_mask_kind - how scan reads a leaf: the same lists as
+ * scan_leaf_kind() in scan_leaf.c (keep them in step) */
 static enum act_mask_kind
 act_mask_kind(const char *type, const char *name)
 {
@@ -670,10 +674,10 @@ act_mask_kind(const char *type, const char *name)
 		"message/feedback-report", "application/pgp-keys", NULL
 	};
 	static const char *const mk_ext[] = {
-		".htm", ".html", ".xml", ".xhtml", ".svg", NULL
+		".htm", ".html", ".xml", ".xhtml", ".svg", ".rels", NULL
 	};
 	static const char *const tx_ext[] = {
-		".txt", ".csv", ".tsv", ".json", ".log", ".ini", ".md",
+		".txt", ".csv", ".tsv", ".json", ".log", ".eml", ".ini", ".md",
 		".rtf", ".sql", ".yaml", ".yml", NULL
 	};
 	size_t i, nl = name != NULL ? strlen(name) : 0;

@@ -45,7 +45,11 @@
  *	- A message without a PAN: PM_OK, body NULL, nhdrs 0, masked 0.
  * API
  *	act_mask(a, msg, len, opts, style, ch, out, why, whylen)
- *				msg: header block + body (CRLF or LF).
+ *				msg: header block, blank line, body (CRLF
+ *				or LF), as the milter rebuilt it from the
+ *				header callbacks and body chunks; the body
+ *				handed back replaces everything after the
+ *				first blank line (mime_hdr_split's view).
  *				style/ch: how to mask (ch '*' normally).
  *				PM_OK with *out filled; PM_ELIMIT (why says
  *				which part cannot be masked, or which limit);
@@ -55,9 +59,14 @@
  *	hold a PAN): archives (zip, docx, gzip, ...), binary attachments,
  *	uuencoded and unknown transfer encodings, base64/QP-encoded
  *	message/rfc822, encrypted parts, headers of multipart containers,
- *	charsets iconv cannot convert back losslessly. Memory: about four
- *	times the largest rewritten leaf in scratch, plus the new body and
- *	one rebuilt copy of the message in the caller's arena.
+ *	charsets iconv cannot convert back losslessly.
+ *	Cost: two scan_message() runs (input, result) plus the rewrite;
+ *	about 2.6 times one scan (5 MB message, 60000 PANs in a base64
+ *	CSV: 0.65 s). Memory: in the caller's arena the new body plus the
+ *	re-encoded leaves (about 1.6 times the message for that case); in
+ *	scratch a few times the largest leaf and one rebuilt message.
+ *	ch must be printable ASCII other than a digit, '<', '>', '&' or
+ *	'='; anything else is replaced by '*'.
  */
 #ifndef ACT_MASK_H
 #define ACT_MASK_H
