@@ -306,7 +306,8 @@ bench_one(const char *name, const char *buf, size_t n, char *dst,
 			best_b = t;
 	}
 	printf("detect %-6s %.1f MiB: memcpy %.0f MB/s  pcre2-jit %.0f MB/s  "
-	    "panmilter %.0f MB/s  = %.2fx memcpy, %.1fx pcre2  (pans %zu/%zu)\n",
+	    "panmilter %.0f MB/s  = %.2fx memcpy, %.1fx pcre2  "
+	    "(pans %zu/%zu)\n",
 	    name, n / 1048576.0, mb / best_m, mb / best_b, mb / best_d,
 	    best_m / best_d, best_b / best_d, fd.n, fb.n);
 	fflush(stdout);

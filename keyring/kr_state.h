@@ -36,6 +36,8 @@
  *	kr_estate_str(s) / kr_reason_str(r)	stable names.
  *	kr_reason_parse(s, &r)	0 ok, -1 unknown name.
  *	kr_fpr_valid(s)		1 for 40 or 64 upper-case hex digits.
+ *	kr_state_escape(s, out, n)	percent-escaped copy; -1 if too long.
+ *	kr_state_unescape(v, vlen, out, n)	NULL, or why v is malformed.
  * LIMITS
  *	At most KR_STATE_MAX_RECORDS records (a keyring of a few thousand
  *	partners is the expected size). Times are seconds since the epoch
@@ -139,5 +141,8 @@ const char *kr_estate_str(enum kr_estate s);
 const char *kr_reason_str(enum kr_reason r);
 int kr_reason_parse(const char *s, enum kr_reason *r);
 int kr_fpr_valid(const char *s);
+int kr_state_escape(const char *s, char *out, size_t outlen);
+const char *kr_state_unescape(const char *v, size_t n, char *out,
+    size_t outlen);
 
 #endif

@@ -23,6 +23,7 @@
  * leaf unchanged, and the safety net decides.
  */
 #include <iconv.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -227,126 +228,340 @@ act_mask_map_put(struct act_mask_map *m, unsigned char c, size_t off,
 	m->n++;
 }
 
-/* act_mask_is_block - whether a tag name makes a word break */
+/*
+ * The reading below follows dec_markup.c rule for rule (tags, block
+ * names, comments, CDATA, script/style, references with and without
+ * ';', legacy names), so that the visible text here is the text the
+ * scanner saw; keep the two in step.
+ */
+#define ACT_MASK_NONE	((size_t)-1)
+
+struct act_mask_memo {		/* last search answer: linear time */
+	int valid;
+	size_t from, at;
+};
+
+struct act_mask_mk {
+	const unsigned char *h;
+	size_t n, i;
+	struct act_mask_map *m;
+	struct act_mask_memo gt, comment, cdata, script, style;
+};
+
+struct act_mask_ent {
+	const char *name;
+	const char *utf8;
+	int legacy;		/* also without ';' */
+};
+
+static const struct act_mask_ent act_mask_ents[] = {
+	{ "nbsp", "\xc2\xa0", 1 }, { "amp", "&", 1 }, { "lt", "<", 1 },
+	{ "gt", ">", 1 }, { "quot", "\"", 1 }, { "AMP", "&", 1 },
+	{ "LT", "<", 1 }, { "GT", ">", 1 }, { "QUOT", "\"", 1 },
+	{ "apos", "'", 0 }, { "NonBreakingSpace", "\xc2\xa0", 0 },
+	{ "thinsp", "\xe2\x80\x89", 0 }, { "ThinSpace", "\xe2\x80\x89", 0 },
+	{ "ensp", "\xe2\x80\x82", 0 }, { "emsp", "\xe2\x80\x83", 0 },
+	{ "emsp13", "\xe2\x80\x84", 0 }, { "emsp14", "\xe2\x80\x85", 0 },
+	{ "numsp", "\xe2\x80\x87", 0 }, { "puncsp", "\xe2\x80\x88", 0 },
+	{ "hairsp", "\xe2\x80\x8a", 0 }, { "VeryThinSpace", "\xe2\x80\x8a", 0 },
+	{ "MediumSpace", "\xe2\x81\x9f", 0 },
+	{ "ZeroWidthSpace", "\xe2\x80\x8b", 0 },
+	{ "NegativeVeryThinSpace", "\xe2\x80\x8b", 0 },
+	{ "NegativeThinSpace", "\xe2\x80\x8b", 0 },
+	{ "NegativeMediumSpace", "\xe2\x80\x8b", 0 },
+	{ "NegativeThickSpace", "\xe2\x80\x8b", 0 },
+	{ "zwnj", "\xe2\x80\x8c", 0 }, { "zwj", "\xe2\x80\x8d", 0 },
+	{ "lrm", "\xe2\x80\x8e", 0 }, { "rlm", "\xe2\x80\x8f", 0 },
+	{ "NoBreak", "\xe2\x81\xa0", 0 }, { "shy", "\xc2\xad", 0 },
+	{ "ndash", "\xe2\x80\x93", 0 }, { "mdash", "\xe2\x80\x94", 0 },
+	{ "minus", "\xe2\x88\x92", 0 }, { "hyphen", "\xe2\x80\x90", 0 },
+	{ "dash", "\xe2\x80\x90", 0 }, { "horbar", "\xe2\x80\x95", 0 },
+	{ "period", ".", 0 }, { "comma", ",", 0 }, { "colon", ":", 0 },
+	{ "semi", ";", 0 }, { "sol", "/", 0 }, { "bsol", "\\", 0 },
+	{ "lowbar", "_", 0 }, { "verbar", "|", 0 }, { "vert", "|", 0 },
+	{ "plus", "+", 0 }, { "equals", "=", 0 }, { "num", "#", 0 },
+	{ "ast", "*", 0 }, { "lpar", "(", 0 }, { "rpar", ")", 0 },
+	{ "lsqb", "[", 0 }, { "rsqb", "]", 0 }, { "dollar", "$", 0 },
+	{ "percnt", "%", 0 }, { "excl", "!", 0 }, { "quest", "?", 0 },
+	{ "commat", "@", 0 }, { "Tab", "\t", 0 }, { "NewLine", "\n", 0 },
+	{ "middot", "\xc2\xb7", 0 }, { "bull", "\xe2\x80\xa2", 0 },
+	{ "hellip", "\xe2\x80\xa6", 0 }, { "euro", "\xe2\x82\xac", 0 },
+	{ "pound", "\xc2\xa3", 0 }, { "copy", "\xc2\xa9", 0 },
+	{ "reg", "\xc2\xae", 0 }, { "deg", "\xc2\xb0", 0 },
+	{ "lsquo", "\xe2\x80\x98", 0 }, { "rsquo", "\xe2\x80\x99", 0 },
+	{ "ldquo", "\xe2\x80\x9c", 0 }, { "rdquo", "\xe2\x80\x9d", 0 },
+};
+
+#define ACT_MASK_NENTS	(sizeof(act_mask_ents) / sizeof(act_mask_ents[0]))
+
+static const char act_mask_blocks[] =
+    " p br div td th tr li ul ol dl dt dd table thead tbody tfoot caption"
+    " h1 h2 h3 h4 h5 h6 hr pre blockquote section article header footer"
+    " nav aside address center form fieldset legend title body head html"
+    " option select textarea button"
+    " tab tc cr cell row c v si sheet h line-break table-cell table-row"
+    " covered-table-cell ";
+
+/* act_mask_is_name - a character of a tag name */
 static int
-act_mask_is_block(const char *name)
+act_mask_is_name(unsigned char c)
 {
-	static const char *const block[] = {
-		"p", "br", "div", "td", "th", "tr", "li", "ul", "ol", "table",
-		"tbody", "thead", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
-		"blockquote", "pre", "title", "dd", "dt", "dl", "section",
-		"article", "header", "footer", "body", "html", "head",
-		"caption", "w:p", "a:p", "text:p", "w:tc", "w:tab", NULL
-	};
-	size_t i;
-
-	for (i = 0; block[i] != NULL; i++)
-		if (strcmp(name, block[i]) == 0)
-			return 1;
-	return 0;
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == ':' || c == '-' || c == '_' ||
+	    c == '.';
 }
 
-/* act_mask_tag - skip the tag or comment at h[i] ('<'); returns the
- * offset after it (i when it is not a tag) and sets *blk */
-static size_t
-act_mask_tag(const unsigned char *h, size_t n, size_t i, int *blk)
+/* act_mask_is_alpha - an ASCII letter */
+static int
+act_mask_is_alpha(unsigned char c)
 {
-	const unsigned char *e = NULL;
-	char name[16];
-	size_t k = i + 1, l = 0;
-
-	*blk = 0;
-	if (n - i >= 4 && memcmp(h + i, "<!--", 4) == 0) {
-		e = memmem(h + i + 4, n - i - 4, "-->", 3);
-		return e != NULL ? (size_t)(e - h) + 3 : n;
-	}
-	if (k >= n || !((h[k] >= 'a' && h[k] <= 'z') || (h[k] >= 'A'
-	    && h[k] <= 'Z') || h[k] == '/' || h[k] == '!' || h[k] == '?'))
-		return i;
-	if ((e = memchr(h + k, '>', n - k)) == NULL)
-		return i;
-	if (h[k] == '/')
-		k++;
-	while (k < n && l < sizeof(name) - 1 && (((h[k] | 0x20) >= 'a'
-	    && (h[k] | 0x20) <= 'z') || (h[k] >= '0' && h[k] <= '9')
-	    || h[k] == ':')) {
-		name[l++] = (char)(h[k] >= 'A' && h[k] <= 'Z' ? h[k] | 0x20
-		    : h[k]);
-		k++;
-	}
-	name[l] = '\0';
-	*blk = act_mask_is_block(name);
-	return (size_t)(e - h) + 1;
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-/* act_mask_ref - character reference at h[i] ('&'): code point and
- * length, or 0 when it is not one we decode */
+/* act_mask_mk_find - first s (length l) at or after from, or NONE; with
+ * end set, "</s" (any case) not followed by a name character */
 static size_t
-act_mask_ref(const unsigned char *h, size_t n, size_t i, unsigned *cp)
+act_mask_mk_find(const struct act_mask_mk *k, const char *s, size_t l,
+    int end, size_t from, struct act_mask_memo *mm)
 {
-	static const struct { const char *n; unsigned cp; } named[] = {
-		{ "nbsp", 0xa0 }, { "thinsp", 0x2009 }, { "ensp", 0x2002 },
-		{ "emsp", 0x2003 }, { "numsp", 0x2007 }, { "puncsp", 0x2008 },
-		{ "ndash", 0x2013 }, { "minus", 0x2212 },
-		{ "hyphen", 0x2010 }, { "amp", '&' }, { "lt", '<' },
-		{ "gt", '>' }, { "quot", '"' }, { "apos", '\'' }, { NULL, 0 }
-	};
-	size_t k = i + 1, j, base = 10;
-	unsigned v = 0;
+	const unsigned char *p = NULL;
+	size_t j = from;
 
-	if (k < n && h[k] == '#') {
-		k++;
-		if (k < n && (h[k] | 0x20) == 'x') {
-			base = 16;
-			k++;
-		}
-		for (j = k; j < n && j - k < 7; j++) {
-			unsigned c = h[j], d = c >= '0' && c <= '9' ? c - '0'
-			    : base == 16 && (c | 0x20) >= 'a' && (c | 0x20)
-			    <= 'f' ? (c | 0x20) - 'a' + 10 : 99;
+	if (mm->valid && from >= mm->from && (mm->at == ACT_MASK_NONE
+	    || from <= mm->at))
+		return mm->at;
+	mm->valid = 1;
+	mm->from = from;
+	mm->at = ACT_MASK_NONE;
+	while (j < k->n && (p = memchr(k->h + j, end ? '<' : s[0],
+	    k->n - j)) != NULL) {
+		j = (size_t)(p - k->h);
+		if (!end && k->n - j >= l && memcmp(p, s, l) == 0)
+			return mm->at = j;
+		if (end && k->n - j >= l + 2 && p[1] == '/' && strncasecmp(
+		    (const char *)p + 2, s, l) == 0 && (k->n - j == l + 2
+		    || !act_mask_is_name(p[2 + l])))
+			return mm->at = j;
+		j++;
+	}
+	return mm->at;
+}
 
-			if (d == 99)
-				break;
-			v = v * (unsigned)base + d;
-		}
-		if (j == k || j >= n || h[j] != ';' || v == 0 || v > 0x10ffff)
+/* act_mask_is_block - the tag name p (length l) is block-level */
+static int
+act_mask_is_block(const unsigned char *p, size_t l)
+{
+	char key[32];
+	size_t c, i;
+	int prefixed = 0;
+
+	for (c = l; c > 0 && !prefixed; c--)
+		prefixed = p[c - 1] == ':';
+	if (prefixed)
+		c++;
+	p += c;
+	l -= c;
+	if (prefixed && l == 1 && (p[0] | 0x20) == 's')
+		return 1;
+	if (l == 0 || l > 24)
+		return 0;
+	key[0] = ' ';
+	for (i = 0; i < l; i++)
+		key[i + 1] = (char)(p[i] >= 'A' && p[i] <= 'Z' ? p[i] + 32
+		    : p[i]);
+	key[l + 1] = ' ';
+	key[l + 2] = '\0';
+	return strstr(act_mask_blocks, key) != NULL;
+}
+
+/* act_mask_mk_special - comment, CDATA, script/style at k->i: 1 when
+ * handled (k->i moved), 0 otherwise */
+static int
+act_mask_mk_special(struct act_mask_mk *k, size_t gt,
+    const unsigned char *name, size_t nl, int closing)
+{
+	size_t rest = k->n - k->i, e, j;
+	const unsigned char *p = k->h + k->i;
+
+	if (rest >= 4 && memcmp(p, "<!--", 4) == 0) {
+		e = act_mask_mk_find(k, "-->", 3, 0, k->i + 4, &k->comment);
+		if (e == ACT_MASK_NONE)
 			return 0;
-		*cp = v;
-		return j + 1 - i;
+		k->i = e + 3;
+		return 1;
 	}
-	for (j = 0; named[j].n != NULL; j++) {
-		size_t l = strlen(named[j].n);
-
-		if (n - k > l && memcmp(h + k, named[j].n, l) == 0
-		    && h[k + l] == ';') {
-			*cp = named[j].cp;
-			return l + 2;
-		}
+	if (rest >= 9 && memcmp(p, "<![CDATA[", 9) == 0) {
+		e = act_mask_mk_find(k, "]]>", 3, 0, k->i + 9, &k->cdata);
+		if (e == ACT_MASK_NONE)
+			return 0;
+		for (j = k->i + 9; j < e; j++)
+			act_mask_map_put(k->m, k->h[j], j, 1);
+		k->i = e + 3;
+		return 1;
 	}
-	return 0;
+	if (closing || gt == ACT_MASK_NONE || k->h[gt - 1] == '/')
+		return 0;
+	if (nl == 6 && strncasecmp((const char *)name, "script", 6) == 0)
+		e = act_mask_mk_find(k, "script", 6, 1, gt + 1, &k->script);
+	else if (nl == 5 && strncasecmp((const char *)name, "style", 5) == 0)
+		e = act_mask_mk_find(k, "style", 5, 1, gt + 1, &k->style);
+	else
+		return 0;
+	if (e == ACT_MASK_NONE)
+		return 0;
+	k->i = e;
+	return 1;
 }
 
-/* act_mask_map_cp - a decoded reference as UTF-8 visible bytes */
+/* act_mask_mk_tag - k->h[k->i] == '<': a tag, or text */
 static void
-act_mask_map_cp(struct act_mask_map *m, unsigned cp, size_t off,
+act_mask_mk_tag(struct act_mask_mk *k)
+{
+	size_t j = k->i + 1, gt, ns;
+	int closing = 0;
+
+	if (j >= k->n || !(act_mask_is_alpha(k->h[j]) || k->h[j] == '/'
+	    || k->h[j] == '!' || k->h[j] == '?'))
+		goto text;
+	if (k->h[j] == '/') {
+		closing = 1;
+		j++;
+	}
+	ns = j;
+	while (j < k->n && act_mask_is_name(k->h[j]))
+		j++;
+	gt = act_mask_mk_find(k, ">", 1, 0, k->i + 1, &k->gt);
+	if (act_mask_mk_special(k, gt, k->h + ns, j - ns, closing))
+		return;
+	if (gt == ACT_MASK_NONE || (k->n - k->i >= 4 && memcmp(k->h + k->i,
+	    "<!--", 4) == 0) || (k->n - k->i >= 9 && memcmp(k->h + k->i,
+	    "<![CDATA[", 9) == 0))
+		goto text;
+	if (j > ns && act_mask_is_block(k->h + ns, j - ns))
+		act_mask_map_put(k->m, ' ', k->i, 0);
+	k->i = gt + 1;
+	return;
+text:
+	act_mask_map_put(k->m, '<', k->i, 1);
+	k->i++;
+}
+
+/* act_mask_map_cp - a decoded reference as visible UTF-8; a digit is
+ * maskable (the whole reference, rl bytes, becomes the mask char) */
+static void
+act_mask_map_cp(struct act_mask_map *m, uint32_t cp, size_t off,
     size_t rl)
 {
-	if (cp >= '0' && cp <= '9')
+	unsigned char u[4];
+	size_t l, i;
+
+	if (cp >= '0' && cp <= '9') {
 		act_mask_map_put(m, (unsigned char)cp, off, rl);
-	else if (cp < 0x80)
-		act_mask_map_put(m, (unsigned char)cp, off, 0);
-	else if (cp < 0x800) {
-		act_mask_map_put(m, (unsigned char)(0xc0 | cp >> 6), off, 0);
-		act_mask_map_put(m, (unsigned char)(0x80 | (cp & 0x3f)),
-		    off, 0);
+		return;
+	}
+	if (cp < 0x80) {
+		u[0] = (unsigned char)cp;
+		l = 1;
+	} else if (cp < 0x800) {
+		u[0] = (unsigned char)(0xc0 | cp >> 6);
+		u[1] = (unsigned char)(0x80 | (cp & 0x3f));
+		l = 2;
 	} else if (cp < 0x10000) {
-		act_mask_map_put(m, (unsigned char)(0xe0 | cp >> 12), off, 0);
-		act_mask_map_put(m, (unsigned char)(0x80 | (cp >> 6 & 0x3f)),
-		    off, 0);
-		act_mask_map_put(m, (unsigned char)(0x80 | (cp & 0x3f)),
-		    off, 0);
-	} else
-		act_mask_map_put(m, ' ', off, 0);	/* not a digit */
+		u[0] = (unsigned char)(0xe0 | cp >> 12);
+		u[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+		u[2] = (unsigned char)(0x80 | (cp & 0x3f));
+		l = 3;
+	} else {
+		u[0] = (unsigned char)(0xf0 | cp >> 18);
+		u[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3f));
+		u[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
+		u[3] = (unsigned char)(0x80 | (cp & 0x3f));
+		l = 4;
+	}
+	for (i = 0; i < l; i++)
+		act_mask_map_put(m, u[i], off, 0);
+}
+
+/* act_mask_mk_numref - "&#..." at k->i; 0 when it is not one */
+static int
+act_mask_mk_numref(struct act_mask_mk *k)
+{
+	size_t j = k->i + 2, start;
+	unsigned base = 10, d;
+	uint32_t cp = 0;
+	int big = 0;
+
+	if (j < k->n && (k->h[j] | 0x20) == 'x') {
+		base = 16;
+		j++;
+	}
+	for (start = j; j < k->n; j++) {
+		unsigned char c = k->h[j];
+
+		d = c >= '0' && c <= '9' ? (unsigned)(c - '0') : (c | 0x20) >= 'a'
+		    && (c | 0x20) <= 'f' ? (unsigned)(c | 0x20) - 'a' + 10
+		    : 99;
+		if (d >= base)
+			break;
+		cp = cp * base + d;
+		if (cp > 0x10FFFF) {
+			big = 1;
+			cp = 0x110000;
+		}
+	}
+	if (j == start)
+		return 0;
+	if (j < k->n && k->h[j] == ';')
+		j++;
+	if (big || cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF)
+	    || (cp >= 0x80 && cp <= 0x9f))
+		cp = 0xFFFD;	/* not a digit nor a separator either way */
+	act_mask_map_cp(k->m, cp, k->i, j - k->i);
+	k->i = j;
+	return 1;
+}
+
+/* act_mask_mk_ent - emit entity e read over rl bytes at k->i */
+static int
+act_mask_mk_ent(struct act_mask_mk *k, const struct act_mask_ent *e,
+    size_t rl)
+{
+	size_t i, ul = strlen(e->utf8);
+
+	for (i = 0; i < ul; i++)
+		act_mask_map_put(k->m, (unsigned char)e->utf8[i], k->i, 0);
+	k->i += rl;
+	return 1;
+}
+
+/* act_mask_mk_namedref - "&name;" (or a legacy name) at k->i */
+static int
+act_mask_mk_namedref(struct act_mask_mk *k)
+{
+	size_t j = k->i + 1, l, e, nl;
+	int semi;
+
+	while (j < k->n && j - k->i <= 32 && (act_mask_is_alpha(k->h[j])
+	    || (k->h[j] >= '0' && k->h[j] <= '9')))
+		j++;
+	if ((l = j - k->i - 1) == 0)
+		return 0;
+	semi = j < k->n && k->h[j] == ';';
+	for (e = 0; l <= 32 && e < ACT_MASK_NENTS; e++) {
+		if (strlen(act_mask_ents[e].name) != l || memcmp(
+		    act_mask_ents[e].name, k->h + k->i + 1, l) != 0)
+			continue;
+		if (!semi && !act_mask_ents[e].legacy)
+			return 0;
+		return act_mask_mk_ent(k, &act_mask_ents[e], l + 1 + semi);
+	}
+	for (e = 0; e < ACT_MASK_NENTS; e++) {	/* "&nbsp1111" */
+		nl = strlen(act_mask_ents[e].name);
+		if (act_mask_ents[e].legacy && nl < l && memcmp(
+		    act_mask_ents[e].name, k->h + k->i + 1, nl) == 0)
+			return act_mask_mk_ent(k, &act_mask_ents[e], nl + 1);
+	}
+	return 0;
 }
 
 /* act_mask_map_build - visible text of markup h[0..n) with the map */
@@ -354,28 +569,31 @@ static pm_status
 act_mask_map_build(struct pm_arena *t, const unsigned char *h, size_t n,
     struct act_mask_map *m)
 {
-	size_t i = 0, j, rl;
-	unsigned cp = 0;
-	int blk;
+	struct act_mask_mk k;
+	int done;
 
+	memset(&k, 0, sizeof(k));
+	k.h = h;
+	k.n = n;
+	k.m = m;
 	m->n = 0;
 	m->t = pm_arena_alloc(t, n + 1);
 	m->off = pm_arena_alloc(t, (n + 1) * sizeof(size_t));
 	m->mlen = pm_arena_alloc(t, (n + 1) * sizeof(size_t));
 	if (m->t == NULL || m->off == NULL || m->mlen == NULL)
 		return PM_ENOMEM;
-	while (i < n) {
-		if (h[i] == '<' && (j = act_mask_tag(h, n, i, &blk)) > i) {
-			if (blk)
-				act_mask_map_put(m, ' ', i, 0);
-			i = j;
-		} else if (h[i] == '&' && (rl = act_mask_ref(h, n, i,
-		    &cp)) > 0) {
-			act_mask_map_cp(m, cp, i, rl);
-			i += rl;
-		} else {
-			act_mask_map_put(m, h[i], i, 1);
-			i++;
+	while (k.i < n) {
+		if (h[k.i] == '<') {
+			act_mask_mk_tag(&k);
+			continue;
+		}
+		done = 0;
+		if (h[k.i] == '&')
+			done = k.i + 1 < n && h[k.i + 1] == '#'
+			    ? act_mask_mk_numref(&k) : act_mask_mk_namedref(&k);
+		if (!done) {
+			act_mask_map_put(m, h[k.i], k.i, 1);
+			k.i++;
 		}
 	}
 	return PM_OK;
@@ -854,17 +1072,133 @@ act_mask_field_words(struct act_mask_ctx *ctx, const struct mime_hdr_field
 	return PM_OK;
 }
 
+/* act_mask_ew_len - length of the RFC 2047 encoded word at p, or 0 */
+static size_t
+act_mask_ew_len(const unsigned char *p, size_t n)
+{
+	size_t i = 2;
+
+	if (n < 8 || p[0] != '=' || p[1] != '?')
+		return 0;
+	while (i < n && p[i] != '?' && p[i] > ' ' && p[i] < 0x7f)
+		i++;
+	if (i == 2 || i + 3 >= n || p[i] != '?' || p[i + 2] != '?'
+	    || ((p[i + 1] | 0x20) != 'b' && (p[i + 1] | 0x20) != 'q'))
+		return 0;
+	for (i += 3; i + 1 < n; i++) {
+		if (p[i] == '?' && p[i + 1] == '=')
+			return i + 2;
+		if (p[i] <= ' ' || p[i] >= 0x7f)
+			return 0;
+	}
+	return 0;
+}
+
+/* act_mask_ew_run - end of the run of encoded words (separated only by
+ * white space) that starts at v[i], whose first word is l long */
+static size_t
+act_mask_ew_run(const unsigned char *v, size_t n, size_t i, size_t l)
+{
+	size_t e = i + l, k;
+
+	for (;;) {
+		k = e;
+		while (k < n && (v[k] == ' ' || v[k] == '\t' || v[k] == '\r'
+		    || v[k] == '\n'))
+			k++;
+		if (k >= n || (l = act_mask_ew_len(v + k, n - k)) == 0)
+			return e;
+		e = k + l;
+	}
+}
+
+/* act_mask_field_ew - mask inside the encoded words of a raw value,
+ * keeping the rest of it (parameters, quotes) as it is; a run of words
+ * holding a PAN is re-encoded as UTF-8 B words */
+static pm_status
+act_mask_field_ew(struct act_mask_ctx *ctx, const unsigned char *v,
+    size_t n, unsigned char **nv, size_t *nl, unsigned *cnt)
+{
+	unsigned char *o = NULL, *mv = NULL;
+	char *dv = NULL, fold[4];
+	size_t i = 0, w = 0, l, e, dl = 0, ml = 0;
+	unsigned c = 0, defects = 0;
+	pm_status st;
+
+	*cnt = 0;
+	snprintf(fold, sizeof(fold), "%s ", ctx->eol);
+	if ((o = pm_arena_alloc(ctx->tmp, n + enc_mime_word_bound(3 * n,
+	    strlen(fold)) + 1)) == NULL)
+		return PM_ENOMEM;
+	while (i < n) {
+		if ((l = act_mask_ew_len(v + i, n - i)) == 0) {
+			o[w++] = v[i++];
+			continue;
+		}
+		e = act_mask_ew_run(v, n, i, l);
+		if (mime_word_decode(ctx->tmp, (const char *)v + i, e - i, &dv,
+		    &dl, &defects) != PM_OK)
+			return PM_ENOMEM;
+		if ((st = act_mask_text(ctx, (const unsigned char *)dv, dl, &mv,
+		    &ml, &c)) != PM_OK)
+			return st;
+		if (c == 0 || ml > 3 * (e - i)) {
+			memcpy(o + w, v + i, e - i);
+			w += e - i;
+		} else {
+			w += enc_mime_word(mv, ml, fold, o + w);
+			*cnt += c;
+		}
+		i = e;
+	}
+	*nv = o;
+	*nl = w;
+	return PM_OK;
+}
+
+/* act_mask_is_structured - a field whose parameters must survive */
+static int
+act_mask_is_structured(const struct mime_hdr_field *f)
+{
+	return (f->name_len == 12 && strncasecmp((const char *)f->name,
+	    "content-type", 12) == 0) || (f->name_len == 19
+	    && strncasecmp((const char *)f->name, "content-disposition",
+	    19) == 0);
+}
+
+/* act_mask_field_try - accept a candidate value when it reads clean */
+static pm_status
+act_mask_field_try(struct act_mask_ctx *ctx, unsigned char *r, size_t rl,
+    unsigned c, unsigned char **nv, size_t *nl, unsigned *cnt)
+{
+	char *dv = NULL;
+	size_t dl = 0;
+	int has = 1;
+	pm_status st;
+
+	if (c == 0)
+		return PM_OK;
+	if ((st = act_mask_value_pan(ctx, r, rl, &dv, &dl, &has)) != PM_OK
+	    || has)
+		return st;
+	*nv = r;
+	*nl = rl;
+	*cnt = c;
+	return PM_OK;
+}
+
 /* act_mask_field - new raw value for a field whose value holds a PAN:
- * digits masked in the raw value, else the whole value re-written;
- * *cnt 0 when the field needs (or allows) no change */
+ * digits masked in the raw value; then (Content-Type/-Disposition)
+ * inside its encoded words; else the whole value re-written; *cnt 0
+ * when the field needs (or allows) no change */
 static pm_status
 act_mask_field(struct act_mask_ctx *ctx, const struct mime_hdr_field *f,
     unsigned char **nv, size_t *nl, unsigned *cnt)
 {
-	unsigned char *r = NULL;
-	char *dv = NULL, *dv2 = NULL;
-	size_t rl = 0, dl = 0, dl2 = 0;
-	unsigned c = 0;
+	unsigned char *r = NULL, *r2 = NULL;
+	char *dv = NULL;
+	size_t rl = 0, dl = 0, rl2 = 0;
+	unsigned c = 0, c2 = 0;
 	int has = 0;
 	pm_status st;
 
@@ -873,18 +1207,18 @@ act_mask_field(struct act_mask_ctx *ctx, const struct mime_hdr_field *f,
 	    &has)) != PM_OK || !has)
 		return st;
 	if ((st = act_mask_text(ctx, f->value, f->value_len, &r, &rl, &c))
-	    != PM_OK)
+	    != PM_OK || (st = act_mask_field_try(ctx, r, rl, c, nv, nl, cnt))
+	    != PM_OK || *cnt > 0)
 		return st;
-	if (c > 0) {
-		if ((st = act_mask_value_pan(ctx, r, rl, &dv2, &dl2, &has))
-		    != PM_OK)
-			return st;
-		if (!has) {
-			*nv = r;
-			*nl = rl;
-			*cnt = c;
-			return PM_OK;
+	if (act_mask_is_structured(f)) {
+		if (r == NULL) {
+			r = (unsigned char *)f->value;
+			rl = f->value_len;
 		}
+		if ((st = act_mask_field_ew(ctx, r, rl, &r2, &rl2, &c2))
+		    != PM_OK || (st = act_mask_field_try(ctx, r2, rl2, c + c2,
+		    nv, nl, cnt)) != PM_OK || *cnt > 0)
+			return st;
 	}
 	return act_mask_field_words(ctx, f, dv, dl, nv, nl, cnt);
 }

@@ -26,9 +26,12 @@
  *	  reference is replaced, reference and all, by the mask character.
  *	- Header fields (top level: hdrs[]; part headers: inside the body)
  *	  whose RFC 2047-decoded value holds a PAN: digits in the raw value
- *	  are masked in place (structure kept); if the decoded value still
- *	  holds one, the whole value is replaced by the masked decoded
- *	  value, as plain text when ASCII, else as RFC 2047 B UTF-8 words.
+ *	  are masked in place (structure kept); in Content-Type and
+ *	  Content-Disposition, then inside the encoded words only (a run of
+ *	  words re-encoded as UTF-8 B words, parameters and quotes kept);
+ *	  if the decoded value still holds one, the whole value is
+ *	  replaced by the masked decoded value, as plain text when ASCII,
+ *	  else as RFC 2047 B UTF-8 words.
  *	  Values keep their original leading white space; folding in a
  *	  value handed out in hdrs[] is "\n" + white space (libmilter).
  *	- Safety net: the rebuilt message (new header block + new body) is

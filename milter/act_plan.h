@@ -42,7 +42,7 @@ enum act_status {
 struct act_hdr {
 	const char *name;
 	int index;		/* 0: add a header; >0: change occurrence */
-	const char *value;
+	const char *value;	/* NULL with index > 0: delete it */
 };
 
 struct act_plan {

@@ -32,8 +32,8 @@
  *    2 for UTF-16/UCS-2, 4 for UTF-32/UCS-4) is skipped, the conversion
  *    goes on, DEC_ICONV_INVALID is set.
  *  - Pure ASCII input (no ESC, SO, SI, '+' or '~', which stateful
- *    encodings use) in a charset that maps ASCII to itself (checked by converting
- *    a probe string) is returned as is.
+ *    encodings use) in a charset that maps ASCII to itself (checked by
+ *    converting a probe string) is returned as is.
  *  - iconv_t is not thread safe: it is opened and closed on every call
  *    (a few microseconds, once per MIME part), so there is no shared
  *    state between libmilter threads.

@@ -61,9 +61,9 @@ dec_qp_soft(const unsigned char *in, size_t n, size_t i)
 }
 
 /* dec_qp_run - copy from in[i] up to the next '=' (8 bytes at a time;
- * when in and out are apart, the 8 bytes holding the '=' are stored too,
- * the bytes after it being overwritten later); returns the new input position, *o the
- * new output position */
+ * when in and out are apart, the 8 bytes holding the '=' are stored
+ * too, the bytes after it being overwritten later); returns the new
+ * input position, *o the new output position */
 static size_t
 dec_qp_run(const unsigned char *in, size_t n, size_t i, unsigned char *out,
     size_t *o, int apart)

@@ -38,17 +38,20 @@ mlfi_apply_edits(SMFICTX *ctx, const struct act_plan *plan, int leadspc)
 		int rc;
 
 		/* with SMFIP_HDR_LEADSPC the MTA writes "Name:" + value */
-		snprintf(val, sizeof(val), "%s%s", leadspc && h->index == 0
-		    ? " " : "", h->value);
+		if (h->value != NULL)
+			snprintf(val, sizeof(val), "%s%s", leadspc
+			    && h->value[0] != ' ' && h->value[0] != '\t'
+			    ? " " : "", h->value);
 		rc = h->index == 0
 		    ? smfi_addheader(ctx, (char *)h->name, val)
 		    : smfi_chgheader(ctx, (char *)h->name, h->index,
-		    (char *)h->value);
+		    h->value ? val : NULL);
 
 		if (rc != MI_SUCCESS) {
 			pm_log(LOG_ERR, "cannot %s header %s; check that the"
 			    " MTA allows header changes (milter_protocol >= 2)",
-			    h->index ? "change" : "add", h->name);
+			    h->index == 0 ? "add" : h->value ? "change"
+			    : "delete", h->name);
 			return -1;
 		}
 	}

@@ -293,7 +293,8 @@ pan_ctx_high(const uint8_t *c, size_t n, size_t s, size_t e)
 	for (i = a; i < b; i++) {
 		if (i == s)
 			i = e;
-		if (i < b && pan_ctx_expiry_at(c, n, i, i < s ? s : b))
+		if (i + 2 < b && (c[i + 2] == '/' || c[i + 2] == '-') &&
+		    pan_ctx_expiry_at(c, n, i, i < s ? s : b))
 			return 1;
 	}
 	return 0;

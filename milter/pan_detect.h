@@ -12,7 +12,8 @@
  *	  other Unicode spaces, zero-width characters, alone or in short
  *	  runs, and a line break (with optional '>' quoting); Unicode
  *	  decimal digits (full-width, Arabic-Indic, ...) count as digits.
- *	  A candidate glued to letters or to a longer digit run is ignored.
+ *	  A candidate glued to letters or to a longer digit run, or right
+ *	  after a '+' (an E.164 phone number), is ignored.
  *	  In a digit sequence (digits joined by separator runs) the whole
  *	  sequence is the candidate when it has 13-19 digits; otherwise,
  *	  or if it fails, group-aligned sub-ranges that are one group or

@@ -116,9 +116,14 @@ pan_token_load(const char *path, struct pan_token_key **key, char *err,
 
 	*key = NULL;
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		pan_token_err(err, errlen, "%s: cannot open token key: %s",
-		    path, strerror(errno));
+	if (fd < 0 && errno == ENOENT) {
+		pan_token_err(err, errlen, "%s: cannot open token key: %s; "
+		    "generate one with: head -c 32 /dev/urandom > %s", path,
+		    strerror(errno), path);
+		goto out;
+	} else if (fd < 0) {
+		pan_token_err(err, errlen, "%s: cannot open token key: %s; "
+		    "check its owner and mode", path, strerror(errno));
 		goto out;
 	}
 	got = pan_token_read(fd, buf, sizeof(buf));

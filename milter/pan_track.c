@@ -186,7 +186,7 @@ pan_track_view_copy(const struct pan_track_view *v, uint64_t a, uint64_t b,
 /* pan_track_emit - hand one hit to the callback, then wipe its digits */
 static void
 pan_track_emit(struct pan_track *t, const struct pan_track_cand *c,
-    enum pan_kind kind,     enum pan_conf conf, uint64_t start, uint64_t end)
+    enum pan_kind kind, enum pan_conf conf, uint64_t start, uint64_t end)
 {
 	struct pan_hit h;
 
@@ -349,6 +349,8 @@ pan_track_try(struct pan_track *t, uint32_t i, uint32_t j, int is_last)
 	memset(&c, 0, sizeof(c));
 	for (k = i; k <= j; k++) {
 		g = PAN_TRACK_G(t, k);
+		if (g->nd > (uint32_t)(PAN_TRACK_MAX - c.n))
+			goto out;	/* callers never ask: belt and braces */
 		memcpy(c.dig + c.n, g->dig, g->nd);
 		c.n = (uint8_t)(c.n + g->nd);
 	}
@@ -378,8 +380,14 @@ pan_track_eval_group(struct pan_track *t, uint32_t j, int is_last)
 	/* one group (rule b) or a card grouping of 3-5 groups: only
 	 * i = j-4, j-3, j-2 and j can start a range */
 	static const uint32_t back[] = { 4, 3, 2, 0 };
-	uint32_t i, k, m, n;
+	uint32_t i, k, m;
+	uint64_t n;
 
+	/* quick exit: the widest range (5 groups) is short of 13 digits */
+	for (m = j >= 4 ? j - 4 : 0, n = 0; m <= j; m++)
+		n += PAN_TRACK_G(t, m)->nd;
+	if (n < PAN_TRACK_MIN)
+		return;
 	for (k = 0; k < sizeof(back) / sizeof(back[0]); k++) {
 		if (back[k] > j)
 			continue;
@@ -450,8 +458,9 @@ pan_track_seq_begin(struct pan_track *t, uint64_t at)
 
 	if (at > 0)
 		pan_track_view_copy(&t->v, at - 1, at, &prev);
+	/* a letter glues; so does '+': "+49 ..." is a phone number */
 	t->lglue = ((prev >= 'A' && prev <= 'Z') || (prev >= 'a' &&
-	    prev <= 'z')) ? (char)prev : 0;
+	    prev <= 'z') || prev == '+') ? (char)prev : 0;
 	t->st = PAN_TRACK_DIG;
 	t->ng = 1;
 	t->tot = 0;

@@ -193,6 +193,17 @@ static const struct am_row am_rows[] = {
 	    "Content-Disposition: attachment; filename=\"card "
 	    "411111******1111.txt\"" CRLF CRLF "nothing here" CRLF
 	    "--PH--" CRLF, .masked = 1 },
+	{ .name = "part_header_encoded_filename",
+	  .msg = "From: a@example.com" CRLF "MIME-Version: 1.0" CRLF
+	    "Content-Type: multipart/mixed; boundary=\"PE\"" CRLF CRLF
+	    "--PE" CRLF "Content-Type: text/plain" CRLF
+	    "Content-Disposition: attachment; filename=\"=?utf-8?B?"
+	    "S8OkcnRlIDQxMTExMTExMTExMTExMTEudHh0?=\"" CRLF CRLF
+	    "nothing here" CRLF "--PE--" CRLF,
+	  .want_body = "--PE" CRLF "Content-Type: text/plain" CRLF
+	    "Content-Disposition: attachment; filename=\"=?UTF-8?B?"
+	    "S8OkcnRlIDQxMTExMSoqKioqKjExMTEudHh0?=\"" CRLF CRLF
+	    "nothing here" CRLF "--PE--" CRLF, .masked = 1 },
 	{ .name = "subject_plain",
 	  .msg = "From: a@example.com" CRLF
 	    "Subject: Card 4111111111111111 declined" CRLF CRLF "hi" CRLF,
@@ -242,6 +253,15 @@ static const struct am_row am_rows[] = {
 	    "<p>&#52;111&nbsp;1111&#x20;1111 1111</p>" CRLF,
 	  .want_body = "<p>****&nbsp;****&#x20;**** 1111</p>" CRLF,
 	  .masked = 1 },
+	{ .name = "html_outlook_spans_refs",
+	  .msg = "Subject: h" CRLF "Content-Type: text/html; charset=utf-8"
+	    CRLF "Content-Transfer-Encoding: quoted-printable" CRLF CRLF
+	    "<p class=3DMsoNormal><span style=3D\"font-size:11.0pt\">4111"
+	    "</span><span>&nbsp1111 </span>1111<o:p></o:p>&#x20;1111</p>" CRLF
+	    "<p>&#53 555 5555 5555 4444</p>" CRLF,
+	  .want_body = "<p class=3DMsoNormal><span style=3D\"font-size:11.0pt"
+	    "\">4111</span><span>&nbsp11** </span>****<o:p></o:p>&#x20;1111"
+	    "</p>" CRLF "<p>&#53 555 55** **** 4444</p>" CRLF, .masked = 2 },
 	{ .name = "utf16le_bom_base64",
 	  .msg = "Subject: u" CRLF "MIME-Version: 1.0" CRLF
 	    "Content-Type: text/plain; charset=utf-16" CRLF
@@ -316,7 +336,8 @@ static const struct am_row am_rows[] = {
 	    "Content-Transfer-Encoding: base64" CRLF CRLF
 	    "U3ViamVjdDogaW5uZXINCg0KY2FyZCA0MTExMTExMTExMTExMTExDQo=" CRLF
 	    "--S--" CRLF,
-	  .want_st = PM_ELIMIT, .why_has = "cannot mask: card data in part 1.1 (message/rfc822)" },
+	  .want_st = PM_ELIMIT,
+	  .why_has = "cannot mask: card data in part 1.1 (message/rfc822)" },
 	{ .name = "container_header_refused",
 	  .msg = "From: a" CRLF "MIME-Version: 1.0" CRLF
 	    "Content-Type: multipart/mixed; boundary=\"T\"" CRLF CRLF
@@ -383,8 +404,8 @@ rebuild(const char *m, size_t n, const struct act_mask_edit *e,
 		for (k = 0; k < e->nhdrs && k < 8; k++) {
 			size_t nl = strlen(e->hdrs[k].name);
 
-			if ((size_t)(colon - (m + i)) == nl && strncasecmp(m + i,
-			    e->hdrs[k].name, nl) == 0 && ++seen[k]
+			if ((size_t)(colon - (m + i)) == nl && strncasecmp(
+			    m + i, e->hdrs[k].name, nl) == 0 && ++seen[k]
 			    == e->hdrs[k].index)
 				break;
 		}

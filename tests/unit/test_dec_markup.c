@@ -100,7 +100,8 @@ static void
 test_mk_row(void **state)
 {
 	const struct mk_case *c = *state;
-	unsigned char *out = malloc(c->in_len + 1), *buf = malloc(c->in_len + 1);
+	unsigned char *out = malloc(c->in_len + 1);
+	unsigned char *buf = malloc(c->in_len + 1);
 	size_t got;
 
 	assert_non_null(out);

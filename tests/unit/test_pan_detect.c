@@ -73,7 +73,8 @@ ser(const struct hits *hs, char *out, size_t cap)
 
 	out[0] = '\0';
 	for (i = 0; i < hs->n && o < cap; i++)
-		o += (size_t)snprintf(out + o, cap - o, "%s/%s/%s/%s/%llu/%llu;",
+		o += (size_t)snprintf(out + o, cap - o,
+		    "%s/%s/%s/%s/%llu/%llu;",
 		    pan_kind_str(hs->h[i].kind), pan_conf_str(hs->h[i].conf),
 		    hs->h[i].brand, hs->h[i].dig,
 		    (unsigned long long)hs->h[i].start,
@@ -176,16 +177,20 @@ struct dcase {
 static const struct dcase cases[] = {
 	/* published test numbers, no context: medium */
 	{ "visa16", "ref " V16 " ok", "pan/medium/" V16 "/4/20" },
-	{ "visa16_b", "x 4012888888881881 y", "pan/medium/4012888888881881/2/18" },
+	{ "visa16_b", "x 4012888888881881 y",
+	    "pan/medium/4012888888881881/2/18" },
 	{ "visa13", "x 4222222222222 y", "pan/medium/4222222222222/2/15" },
-	{ "mastercard", "x 5555555555554444", "pan/medium/5555555555554444/2/18" },
-	{ "mastercard_b", "5105105105105100", "pan/medium/5105105105105100/0/16" },
+	{ "mastercard", "x 5555555555554444",
+	    "pan/medium/5555555555554444/2/18" },
+	{ "mastercard_b", "5105105105105100",
+	    "pan/medium/5105105105105100/0/16" },
 	{ "amex", "x 378282246310005 y", "pan/medium/378282246310005/2/17" },
 	{ "amex_b", "(371449635398431)", "pan/medium/371449635398431/1/16" },
 	{ "discover", "6011111111111117,", "pan/medium/6011111111111117/0/16" },
 	{ "jcb", "x 3530111333300000 y", "pan/medium/3530111333300000/2/18" },
 	{ "diners14", "x 30569309025904 y", "pan/medium/30569309025904/2/16" },
-	{ "unionpay", "x 6200000000000005 y", "pan/medium/6200000000000005/2/18" },
+	{ "unionpay", "x 6200000000000005 y",
+	    "pan/medium/6200000000000005/2/18" },
 	{ "two_pans", V16 " and 5555555555554444",
 	    "pan/medium/" V16 "/0/16;pan/medium/5555555555554444/21/37" },
 	/* separators */
@@ -299,6 +304,8 @@ static const struct dcase cases[] = {
 	{ "neg_fedex15", "FedEx tracking 020207021381215", "" },
 	{ "neg_phone_us", "call +1 415 555 2671 now", "" },
 	{ "neg_phone_uk", "tel +44 20 7946 0958", "" },
+	{ "neg_phone_e164_plus", "call +42 2222 2222222 or +4222222222222",
+	    "" },
 	{ "neg_phone_list", "+1 415 555 2671, +44 20 7946 0958", "" },
 	{ "neg_timestamp", "ts 20261123011045123", "" },
 	{ "neg_guid", "550e8400-e29b-41d4-a716-446655440000", "" },

@@ -195,7 +195,8 @@ struct load_case {
 
 static const struct load_case load_cases[] = {
 	{ "load_missing_file", NULL, 0, PM_EIO,
-	    "cannot open token key: No such file or directory" },
+	    "cannot open token key: No such file or directory; generate one "
+	    "with: head -c 32 /dev/urandom > PATH" },
 	{ "load_empty_file", "", 0, PM_ECONFIG,
 	    "token key too short (0 bytes); generate one with: "
 	    "head -c 32 /dev/urandom > PATH" },

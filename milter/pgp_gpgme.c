@@ -1,0 +1,183 @@
+/*
+ * pgp_gpgme - GPGME behind a small interface. Every gpgme_* return value
+ * is checked here and mapped to a pm_status with gpgme_strerror's text.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <gpgme.h>
+
+#include "pgp_gpgme.h"
+
+struct pgp_gpgme {
+	gpgme_ctx_t ctx;
+	char keydir[4096];
+};
+
+/* pgp_gpgme_open - a context on our private home */
+pm_status
+pgp_gpgme_open(const char *home, const char *keydir, struct pgp_gpgme **out,
+    char *err, size_t errlen)
+{
+	struct pgp_gpgme *p = NULL;
+	gpgme_error_t e;
+
+	gpgme_check_version(NULL);
+	if ((p = calloc(1, sizeof(*p))) == NULL)
+		return PM_ENOMEM;
+	snprintf(p->keydir, sizeof(p->keydir), "%s", keydir);
+	if ((e = gpgme_new(&p->ctx)) != 0
+	    || (e = gpgme_ctx_set_engine_info(p->ctx, GPGME_PROTOCOL_OpenPGP,
+	    NULL, home)) != 0) {
+		snprintf(err, errlen, "gpgme: %s; check that gnupg is"
+		    " installed", gpgme_strerror(e));
+		pgp_gpgme_close(p);
+		return PM_ECRYPTO;
+	}
+	gpgme_set_armor(p->ctx, 1);
+	*out = p;
+	return PM_OK;
+}
+
+/* pgp_gpgme_fpr_ok - 40 or 64 hex digits */
+static int
+pgp_gpgme_fpr_ok(const char *f)
+{
+	size_t n = strlen(f), i;
+
+	if (n != 40 && n != 64)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!isxdigit((unsigned char)f[i]))
+			return 0;
+	return 1;
+}
+
+/* pgp_gpgme_import - bring KEYDIR/<fpr>.asc into the home */
+static pm_status
+pgp_gpgme_import(struct pgp_gpgme *p, const char *fpr, char *err,
+    size_t errlen)
+{
+	char path[4200];
+	gpgme_data_t d = NULL;
+	gpgme_error_t e;
+
+	snprintf(path, sizeof(path), "%s/%s.asc", p->keydir, fpr);
+	if ((e = gpgme_data_new_from_file(&d, path, 1)) != 0) {
+		snprintf(err, errlen, "%s: %s; is the key enrolled (pankey"
+		    " list)?", path, gpgme_strerror(e));
+		return PM_ENOKEY;
+	}
+	e = gpgme_op_import(p->ctx, d);
+	gpgme_data_release(d);
+	if (e != 0) {
+		snprintf(err, errlen, "%s: import failed: %s", path,
+		    gpgme_strerror(e));
+		return PM_ENOKEY;
+	}
+	return PM_OK;
+}
+
+/* pgp_gpgme_key - the key with exactly this fingerprint, usable */
+static pm_status
+pgp_gpgme_key(struct pgp_gpgme *p, const char *fpr, gpgme_key_t *key,
+    char *err, size_t errlen)
+{
+	pm_status st;
+
+	if (!pgp_gpgme_fpr_ok(fpr)) {
+		snprintf(err, errlen, "bad fingerprint in the keyring");
+		return PM_ENOKEY;
+	}
+	if (gpgme_get_key(p->ctx, fpr, key, 0) != 0) {
+		if ((st = pgp_gpgme_import(p, fpr, err, errlen)) != PM_OK)
+			return st;
+		if (gpgme_get_key(p->ctx, fpr, key, 0) != 0) {
+			snprintf(err, errlen, "key %s not found after import;"
+			    " the enrolled file holds another key", fpr);
+			return PM_ENOKEY;
+		}
+	}
+	if (strcasecmp((*key)->fpr ? (*key)->fpr : "", fpr) != 0
+	    || (*key)->revoked || (*key)->expired || (*key)->disabled
+	    || (*key)->invalid || !(*key)->can_encrypt) {
+		snprintf(err, errlen, "key %s is not usable for encryption"
+		    " (revoked, expired or no encryption subkey); run pankey"
+		    " check", fpr);
+		gpgme_key_unref(*key);
+		*key = NULL;
+		return PM_ENOKEY;
+	}
+	return PM_OK;
+}
+
+/* pgp_gpgme_encrypt - armored ciphertext of plain to every fingerprint */
+pm_status
+pgp_gpgme_encrypt(struct pgp_gpgme *p, const char *const *fprs, size_t nfpr,
+    const void *plain, size_t len, char **out, size_t *outlen, char *err,
+    size_t errlen)
+{
+	gpgme_key_t keys[PGP_FPR_MAX + 1];
+	gpgme_data_t in = NULL, cipher = NULL;
+	gpgme_error_t e;
+	pm_status st = PM_OK;
+	size_t i, n = 0;
+
+	*out = NULL;
+	if (nfpr == 0 || nfpr > PGP_FPR_MAX) {
+		snprintf(err, errlen, "%zu recipients keys: need 1 to %d", nfpr,
+		    PGP_FPR_MAX);
+		return PM_ENOKEY;
+	}
+	for (i = 0; i < nfpr; i++) {
+		if ((st = pgp_gpgme_key(p, fprs[i], &keys[n], err, errlen))
+		    != PM_OK)
+			goto out;
+		n++;
+	}
+	keys[n] = NULL;
+	if ((e = gpgme_data_new_from_mem(&in, plain, len, 0)) != 0
+	    || (e = gpgme_data_new(&cipher)) != 0
+	    || (e = gpgme_op_encrypt(p->ctx, keys, GPGME_ENCRYPT_ALWAYS_TRUST,
+	    in, cipher)) != 0) {
+		snprintf(err, errlen, "encryption failed: %s",
+		    gpgme_strerror(e));
+		st = PM_ECRYPTO;
+		goto out;
+	}
+	{
+		size_t clen = 0;
+		char *c = gpgme_data_release_and_get_mem(cipher, &clen);
+
+		cipher = NULL;
+		if (c == NULL || (*out = malloc(clen + 1)) == NULL) {
+			gpgme_free(c);
+			st = PM_ENOMEM;
+			goto out;
+		}
+		memcpy(*out, c, clen);
+		(*out)[clen] = 0;
+		*outlen = clen;
+		gpgme_free(c);
+	}
+out:
+	gpgme_data_release(in);
+	gpgme_data_release(cipher);
+	for (i = 0; i < n; i++)
+		gpgme_key_unref(keys[i]);
+	return st;
+}
+
+/* pgp_gpgme_close - release the context */
+void
+pgp_gpgme_close(struct pgp_gpgme *p)
+{
+	if (p == NULL)
+		return;
+	if (p->ctx != NULL)
+		gpgme_release(p->ctx);
+	free(p);
+}
