@@ -198,7 +198,8 @@ $(B)/bench/%: $(B)/bench/%.o $(LIBTEST) $(APPLIBS)
 	    -Wl,--end-group $(LIBS) -lm
 
 bench: deps
-	$(MAKE) $(B)/panmilter $(patsubst bench/%.c,$(B)/bench/%,$(BENCH_SRCS))
+	$(MAKE) $(B)/panmilter $(B)/e2e/null_milter \
+	    $(patsubst bench/%.c,$(B)/bench/%,$(BENCH_SRCS))
 	bench/run.sh $(B)
 
 demo: deps

@@ -12,6 +12,7 @@
  * the inputs use ASCII digits and space/hyphen separators only, between
  * words or commas, so both must find exactly the same (offset, digits)
  * set; otherwise the bench prints MISMATCH and exits 1.
+ * BENCH_DETECT_KERNEL=1|2|3 forces the scalar, SSE2 or AVX2 kernel.
  */
 #define PCRE2_CODE_UNIT_WIDTH 8
 
@@ -332,6 +333,7 @@ main(int argc, char **argv)
 	pcre2_code *re = NULL;
 	pcre2_match_data *md = NULL;
 	PCRE2_SIZE eoff;
+	const char *kernel = NULL;
 	int err, rc = 0;
 
 	if (buf == NULL || dst == NULL) {
@@ -346,6 +348,15 @@ main(int argc, char **argv)
 		return 2;
 	}
 	memset(dst, 0, cap);
+	kernel = getenv("BENCH_DETECT_KERNEL");	/* 1 scalar, 2 sse2, 3 avx2 */
+	if (kernel != NULL)
+		pan_detect_set_kernel(atoi(kernel));
+#if defined(__x86_64__)
+	__builtin_cpu_init();
+	printf("bench_detect: kernel %s, %zu MiB inputs, best of 5/3/2 runs\n",
+	    kernel != NULL ? kernel : __builtin_cpu_supports("avx2") ?
+	    "avx2 (auto)" : "sse2 (auto)", cap >> 20);
+#endif
 	n = gen_prose(buf, cap, 1);
 	rc |= bench_one("prose", buf, n, dst, re, md);
 	n = gen_csv(buf, cap, 2);

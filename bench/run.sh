@@ -10,3 +10,5 @@ for b in "$B"/bench/bench_*; do
 done
 echo "== scan pipeline"
 bench/pipeline.sh "$B"
+echo "== postfix + panmilter"
+bench/postfix.sh "$B"

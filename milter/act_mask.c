@@ -12,6 +12,9 @@
  *     but spliced into the body; its content is transfer-decoded,
  *     masked in its charset (act_mask_content) and re-encoded in the
  *     original transfer encoding, then spliced at body_off/body_len.
+ *     Then the stretches between leaves (boundary lines, headers of
+ *     multipart containers and encapsulated messages) get the same
+ *     header treatment (act_mask_gaps).
  *  4. The new body is the old one with the splices applied; the rebuilt
  *     message (new header block + new body) is scanned again, and any
  *     PAN or track finding left (or an unscannable verdict) turns the
@@ -52,6 +55,8 @@ struct act_mask_splice {
 struct act_mask_leafinfo {
 	const char *path;
 	const char *type;
+	size_t hdr_off, body_end;	/* the leaf's header block start and
+					   body end in msg */
 };
 
 struct act_mask_ctx {
@@ -1322,6 +1327,8 @@ act_mask_leafinfo_add(struct act_mask_ctx *ctx, const struct mime_part *p)
 		return PM_ENOMEM;
 	ctx->li[ctx->nli].path = p->path;
 	ctx->li[ctx->nli].type = p->type;
+	ctx->li[ctx->nli].hdr_off = p->hdr_off;
+	ctx->li[ctx->nli].body_end = p->body_off + p->body_len;
 	ctx->nli++;
 	return PM_OK;
 }
@@ -1367,6 +1374,52 @@ act_mask_leaf(void *arg, const struct mime_part *part)
 	ctx->masked += c;
 out:
 	pm_arena_release(ctx->tmp, &mark);
+	return st;
+}
+
+/* act_mask_gap - header blocks in msg[s .. e), a stretch between leaves
+ * (boundary lines, headers of multipart containers and of encapsulated
+ * messages): their fields are masked like a leaf's */
+static pm_status
+act_mask_gap(struct act_mask_ctx *ctx, size_t s, size_t e)
+{
+	struct mime_hdr_block blk;
+	const unsigned char *nl = NULL;
+	size_t p = s;
+	pm_status st = PM_OK;
+
+	while (p < e && st == PM_OK) {
+		if (!(e - p >= 2 && ctx->msg[p] == '-' && ctx->msg[p + 1]
+		    == '-')) {
+			mime_hdr_split(ctx->msg + p, e - p, &blk);
+			if (blk.hdr_len > 0 && blk.body_off > 0) {
+				st = act_mask_hdr_block(ctx, p, p
+				    + blk.body_off, 0);
+				p += blk.body_off;
+				continue;
+			}
+		}
+		nl = memchr(ctx->msg + p, '\n', e - p);
+		p = nl != NULL ? (size_t)(nl - ctx->msg) + 1 : e;
+	}
+	return st;
+}
+
+/* act_mask_gaps - every stretch of the body outside the leaves' header
+ * blocks and bodies, through act_mask_gap */
+static pm_status
+act_mask_gaps(struct act_mask_ctx *ctx)
+{
+	size_t i, gs = ctx->body_off, ge;
+	pm_status st = PM_OK;
+
+	for (i = 0; i <= ctx->nli && st == PM_OK; i++) {
+		ge = i < ctx->nli ? ctx->li[i].hdr_off : ctx->len;
+		if (ge > gs)
+			st = act_mask_gap(ctx, gs, ge);
+		if (i < ctx->nli && ctx->li[i].body_end > gs)
+			gs = ctx->li[i].body_end;
+	}
 	return st;
 }
 
@@ -1563,6 +1616,8 @@ act_mask_run(struct act_mask_ctx *ctx, const struct scan_opts *opts,
 			    w.limit != NULL ? w.limit : "?");
 		return st;
 	}
+	if ((st = act_mask_gaps(ctx)) != PM_OK)
+		return st;
 	/* the rebuilt message is scratch; only the body is a result */
 	if ((st = act_mask_apply(ctx, ctx->tmp, 0, ctx->body_off, ctx->hsp,
 	    ctx->nhsp, &hb, &hl)) != PM_OK || (st = act_mask_apply(ctx,

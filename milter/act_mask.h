@@ -24,7 +24,8 @@
  *	  references decoded ("4111 <b>1111</b> ...", "&#52;111 ...") are
  *	  masked through an offset map: a hidden digit written as a
  *	  reference is replaced, reference and all, by the mask character.
- *	- Header fields (top level: hdrs[]; part headers: inside the body)
+ *	- Header fields (top level: hdrs[]; part headers, headers of
+ *	  multipart containers and of encapsulated messages: in the body)
  *	  whose RFC 2047-decoded value holds a PAN: digits in the raw value
  *	  are masked in place (structure kept); in Content-Type and
  *	  Content-Disposition, then inside the encoded words only (a run of
@@ -61,8 +62,8 @@
  *	Not rewritten (the safety net turns them into PM_ELIMIT when they
  *	hold a PAN): archives (zip, docx, gzip, ...), binary attachments,
  *	uuencoded and unknown transfer encodings, base64/QP-encoded
- *	message/rfc822, encrypted parts, headers of multipart containers,
- *	charsets iconv cannot convert back losslessly.
+ *	message/rfc822, encrypted parts, charsets iconv cannot convert
+ *	back losslessly.
  *	Cost: two scan_message() runs (input, result) plus the rewrite;
  *	about 2.6 times one scan (5 MB message, 60000 PANs in a base64
  *	CSV: 0.65 s). Memory: in the caller's arena the new body plus the

@@ -15,7 +15,8 @@
  *    option select textarea button; XML (office) tab tc cr cell row c v
  *    si sheet h line-break table-cell table-row covered-table-cell; and
  *    "s" (ODF text:s, a space) only with a prefix, since HTML's <s> is
- *    inline strike-through. Runs and text nodes (w:r, w:t, a:r, a:t,
+ *    inline strike-through; and not "o:p", the empty element Outlook
+ *    puts in its HTML paragraphs, which browsers render as nothing. Runs and text nodes (w:r, w:t, a:r, a:t,
  *    <r>/<t> in sharedStrings, span, b, i, font, a, ...) are inline,
  *    so a number split over runs is contiguous, as Word shows it.
  *  - Comments <!-- --> and processing instructions <? ?> are removed;
@@ -371,6 +372,10 @@ dec_markup_is_block(const unsigned char *p, size_t l)
 			break;
 		}
 	}
+	/* Outlook's <o:p></o:p> (HTML mail) renders as nothing */
+	if (c == 2 && l == 3 && (p[0] == 'o' || p[0] == 'O') &&
+	    (p[2] == 'p' || p[2] == 'P'))
+		return 0;
 	p += c;
 	l -= c;
 	if (prefixed && l == 1 && (p[0] == 's' || p[0] == 'S'))

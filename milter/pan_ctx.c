@@ -244,7 +244,7 @@ pan_ctx_kw_in(const uint8_t *c, size_t n, size_t a, size_t b)
 	return 0;
 }
 
-/* pan_ctx_num_end - 1 when c[i] ends a date: no digit, no date sep */
+/* pan_ctx_date_end - 1 when c[i] ends a date: no digit, no date sep */
 static int
 pan_ctx_date_end(const uint8_t *c, size_t n, size_t i)
 {

@@ -124,9 +124,9 @@ pan_detect_below(unsigned e)
 	return e >= 64 ? ~0ULL : (1ULL << e) - 1;
 }
 
-/* pan_detect_tail - carry the X-run open at the end of the block */
 #define PAN_DETECT_INLINE	static inline __attribute__((always_inline))
 
+/* pan_detect_tail - carry the X-run open at the end of the block */
 PAN_DETECT_INLINE void
 pan_detect_tail(struct pan_detect *d, uint64_t P, uint64_t x, uint64_t dl)
 {
@@ -211,7 +211,7 @@ out:
 }
 
 /* pan_detect_block_slow - the candidate path, generic build */
-__attribute__((noinline)) static void
+static __attribute__((noinline)) void
 pan_detect_block_slow(struct pan_detect *d, uint64_t P, uint64_t x,
     uint64_t dl, size_t nvalid)
 {
@@ -365,7 +365,7 @@ pan_detect_m32_avx2(const uint8_t *p, uint32_t *xo, uint32_t *dlo)
 }
 
 /* pan_detect_block_avx2 - the candidate path, with POPCNT */
-PAN_DETECT_AVX2 __attribute__((noinline)) static void
+PAN_DETECT_AVX2 static __attribute__((noinline)) void
 pan_detect_block_avx2(struct pan_detect *d, uint64_t P, uint64_t x,
     uint64_t dl)
 {

@@ -72,6 +72,8 @@ static const struct mk_case mk_cases[] = {
 	ROW("odt_space", "<text:p>4111<text:s/>1111</text:p>",
 	    " 4111 1111 "),
 	ROW("html_s_inline", "41<s>11</s>", "4111"),
+	ROW("outlook_o_p_inline", "<p>4111<o:p></o:p>&#x20;1111</p>",
+	    " 4111 1111 "),
 	ROW("pptx_paragraph", "<a:p><a:r><a:t>4111</a:t></a:r></a:p>",
 	    " 4111 "),
 	ROW("script_removed", "a<script>var x = '4111';</script>b", "ab"),

@@ -81,7 +81,7 @@ ser(const struct hits *hs, char *out, size_t cap)
 		    (unsigned long long)hs->h[i].end);
 }
 
-/* run_chunks - feed p in chunks of the given sizes (0-terminated) */
+/* run_split - feed p in two chunks, cut at `cut` */
 static void
 run_split(const char *p, size_t n, size_t cut, struct hits *hs)
 {
@@ -494,7 +494,7 @@ test_shift(void **state)
 
 /* --- generated: every brand and length -------------------------------- */
 
-/* group4 - d in groups of 4 joined by sep (amex/diners: 4-6-rest) */
+/* group_pan - d in groups of 4 joined by sep (14, 15: 4-6-rest) */
 static size_t
 group_pan(const char *d, size_t n, const char *sep, char *out)
 {
