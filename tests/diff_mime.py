@@ -144,8 +144,10 @@ def walk_message(msg, path, out):
 
 def python_leaves(fname):
     with open(fname, "rb") as f:
-        msg = email.message_from_binary_file(f,
-                                             policy=email.policy.compat32)
+        # parse the bytes as they are: message_from_binary_file() would
+        # read through a TextIOWrapper that turns CRLF into LF
+        msg = email.message_from_bytes(f.read(),
+                                       policy=email.policy.compat32)
     out = []
     walk_message(msg, "", out)
     return out
