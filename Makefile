@@ -72,7 +72,7 @@ FUZZ_BINS := $(patsubst fuzz/%.c,build/fuzz/%,$(FUZZ_SRCS))
 APPLIBS	= $(LIBPOL) $(LIBKR) $(LIBPM)
 
 .PHONY: all check unit asan golden scripts corpus e2e fuzz fuzz-smoke fuzz-build bench \
-	demo deps install uninstall clean distclean lint leakscan tests
+	demo deps install uninstall deb clean distclean lint leakscan tests
 
 all: $(PROGS)
 
@@ -206,17 +206,77 @@ demo: deps
 	$(MAKE) all
 	contrib/demo.sh $(B)
 
+# --- install (operators: see contrib/ and docs/PCI-DSS.md) ---
+# Binaries, man pages, the systemd unit, examples and docs. An admin's
+# $(SYSCONFDIR)/panmilter/panmilter.conf and policy.conf are never
+# written: the examples go beside them as *.example.
+DOCDIR	?= $(PREFIX)/share/doc/panmilter
+EXDIR	?= $(DOCDIR)/examples
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+INST_PROGS := panmilter panpolicy pankey
+INST_EX_TOP := contrib/panmilter.conf
+INST_EX_DIRS := policies systemd postfix sendmail
+INST_DOCS := README.md $(wildcard docs/*.md)
+
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
-	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(SYSCONFDIR)/panmilter
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(SYSCONFDIR)/panmilter \
+	    $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(DOCDIR) \
+	    $(addprefix $(DESTDIR)$(EXDIR)/,$(INST_EX_DIRS))
 	install -m 0755 $(PROGS) $(DESTDIR)$(SBINDIR)/
-	for m in man/*.8; do install -m 0644 $$m $(DESTDIR)$(MANDIR)/man8/; done
-	for m in $(wildcard man/*.5); do install -m 0644 $$m $(DESTDIR)$(MANDIR)/man5/; done
+	install -m 0644 $(wildcard man/*.8) $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 $(wildcard man/*.5) $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 contrib/systemd/panmilter.service \
+	    $(DESTDIR)$(SYSTEMDUNITDIR)/
+	sed -i 's|/usr/sbin/panmilter|$(SBINDIR)/panmilter|g; s|/etc/panmilter|$(SYSCONFDIR)/panmilter|g' \
+	    $(DESTDIR)$(SYSTEMDUNITDIR)/panmilter.service
+	install -m 0644 $(INST_DOCS) $(DESTDIR)$(DOCDIR)/
+	install -m 0644 $(INST_EX_TOP) $(DESTDIR)$(EXDIR)/
+	for d in $(INST_EX_DIRS); do \
+		install -m 0644 contrib/$$d/* $(DESTDIR)$(EXDIR)/$$d/ || exit 1; \
+	done
+	install -m 0644 contrib/panmilter.conf \
+	    $(DESTDIR)$(SYSCONFDIR)/panmilter/panmilter.conf.example
+	install -m 0644 contrib/policies/block-everything.conf \
+	    $(DESTDIR)$(SYSCONFDIR)/panmilter/policy.conf.example
+	@for f in panmilter.conf policy.conf; do \
+		[ -e $(DESTDIR)$(SYSCONFDIR)/panmilter/$$f ] || echo "install:" \
+		    "$(SYSCONFDIR)/panmilter/$$f does not exist: copy it from" \
+		    "$$f.example, edit it, check with panmilter -n"; \
+	done
 
+# uninstall removes what install wrote, never an admin's panmilter.conf,
+# policy.conf or token key; directories only when they are left empty
 uninstall:
-	rm -f $(addprefix $(DESTDIR)$(SBINDIR)/,$(notdir $(PROGS)))
+	rm -f $(addprefix $(DESTDIR)$(SBINDIR)/,$(INST_PROGS))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(wildcard man/*.8)))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(wildcard man/*.5)))
+	rm -f $(DESTDIR)$(SYSTEMDUNITDIR)/panmilter.service
+	rm -f $(DESTDIR)$(SYSCONFDIR)/panmilter/panmilter.conf.example \
+	    $(DESTDIR)$(SYSCONFDIR)/panmilter/policy.conf.example
+	rm -f $(addprefix $(DESTDIR)$(DOCDIR)/,$(notdir $(INST_DOCS))) \
+	    $(DESTDIR)$(EXDIR)/panmilter.conf
+	for d in $(INST_EX_DIRS); do \
+		for f in contrib/$$d/*; do \
+			rm -f $(DESTDIR)$(EXDIR)/$$d/$${f##*/}; \
+		done; \
+		rmdir $(DESTDIR)$(EXDIR)/$$d 2>/dev/null || true; \
+	done
+	-rmdir $(DESTDIR)$(EXDIR) $(DESTDIR)$(DOCDIR) \
+	    $(DESTDIR)$(SYSCONFDIR)/panmilter 2>/dev/null
+
+# --- Debian package (debian/): built from a copy of the tree in
+# build/deb/src, so the repository is not touched; the .deb ends in
+# build/deb/ and is checked with dpkg -c and dpkg -x ---
+DEB_DIR	:= build/deb
+
+deb:
+	rm -rf $(DEB_DIR)
+	mkdir -p $(DEB_DIR)/src
+	tar -cf - --exclude=./build --exclude=./.git --exclude=./fuzz/crashes . \
+	    | tar -xf - -C $(DEB_DIR)/src
+	cd $(DEB_DIR)/src && dpkg-buildpackage -us -uc -b
+	tests/install.sh --deb $(DEB_DIR)/panmilter_$(VERSION)_*.deb
 
 clean:
 	rm -rf build

@@ -1479,9 +1479,11 @@ act_mask_why(char *why, size_t whylen, const char *what, const char *part,
 	    : "header");
 	l = strcspn(p, "/");		/* no archive entry names */
 	p[l] = '\0';
+	if (type != NULL && pan_detect_has_pan(type, strlen(type)))
+		type = "?";		/* a type is the sender's text too */
 	if (type != NULL)
-		snprintf(why, whylen, "cannot mask: %s in part %s (%s)", what,
-		    p, type);
+		snprintf(why, whylen, "cannot mask: %s in part %s (%.64s)",
+		    what, p, type);
 	else
 		snprintf(why, whylen, "cannot mask: %s in part %s", what, p);
 }

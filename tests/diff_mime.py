@@ -31,8 +31,10 @@ verdict is "ok" or "not ok"; the last line is "N passed, N failed"
 import base64
 import binascii
 import email
+import email.generator
 import email.policy
 import hashlib
+import io
 import os
 import quopri
 import subprocess
@@ -41,6 +43,7 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CORPUS = os.path.normpath(os.path.join(ROOT, "..", "shared", "corpus",
                                        "third_party"))
+LINESEP = ["\n"]      # the line ending of the message being compared
 SKIP_PREFIX = ("readme", "license", "notice", "copying")
 
 CTE_NAMES = {
@@ -108,10 +111,29 @@ def decode_inner(cte, raw):
     return raw
 
 
+def gen_body(msg):
+    """The body of a part Python parsed into sub-messages, regenerated
+    (multipart/encrypted, message/delivery-status, message/partial...:
+    leaves for the engine)."""
+    buf = io.BytesIO()
+    g = email.generator.BytesGenerator(buf, mangle_from_=False,
+                                       maxheaderlen=0,
+                                       policy=email.policy.compat32)
+    g.flatten(msg, linesep=LINESEP[0])
+    raw = buf.getvalue()
+    sep = LINESEP[0].encode() * 2
+    i = raw.find(sep)
+    return raw[i + len(sep):] if i >= 0 else b""
+
+
 def walk_entity(msg, leafpath, prefix, out):
     """Leaves of one entity; paths as in milter/mime_walk.c."""
     ctype = msg.get_content_type()
     cte = cte_of(msg)
+    if ctype == "multipart/encrypted":
+        # not descended by the engine: one leaf (scan says "protected")
+        out.append(leaf_line(leafpath, ctype, cte, gen_body(msg)))
+        return
     if msg.is_multipart() and msg.get_content_maintype() == "multipart":
         for k, child in enumerate(msg.get_payload(), 1):
             c = "%s.%d" % (prefix, k) if prefix else "%d" % k
@@ -133,6 +155,9 @@ def walk_entity(msg, leafpath, prefix, out):
         lp = "%s.1" % prefix if prefix else "1"
         out.append(leaf_line(lp, "text/plain", cte, payload_bytes(msg)))
         return
+    if isinstance(msg.get_payload(), list):
+        out.append(leaf_line(leafpath, ctype, cte, gen_body(msg)))
+        return
     out.append(leaf_line(leafpath, ctype, cte, payload_bytes(msg)))
 
 
@@ -144,10 +169,11 @@ def walk_message(msg, path, out):
 
 def python_leaves(fname):
     with open(fname, "rb") as f:
-        # parse the bytes as they are: message_from_binary_file() would
-        # read through a TextIOWrapper that turns CRLF into LF
-        msg = email.message_from_bytes(f.read(),
-                                       policy=email.policy.compat32)
+        raw = f.read()
+    LINESEP[0] = "\r\n" if b"\r\n" in raw else "\n"
+    # parse the bytes as they are: message_from_binary_file() would
+    # read through a TextIOWrapper that turns CRLF into LF
+    msg = email.message_from_bytes(raw, policy=email.policy.compat32)
     out = []
     walk_message(msg, "", out)
     return out

@@ -344,6 +344,15 @@ static const struct am_row am_rows[] = {
 	    CRLF "--R--" CRLF,
 	  .want_st = PM_ELIMIT,
 	  .why_has = "cannot mask: card data in part 2 (application/pdf)" },
+	{ .name = "refusal_reason_has_no_pan",
+	  .msg = "From: a" CRLF "MIME-Version: 1.0" CRLF
+	    "Content-Type: multipart/mixed; boundary=\"R\"" CRLF CRLF
+	    "--R" CRLF "Content-Type: application/x-4111111111111111" CRLF
+	    "Content-Transfer-Encoding: base64" CRLF CRLF
+	    "JVBERi0xLjQAAQIgc3RyZWFtIDQxMTExMTExMTExMTExMTEgZW5kc3RyZWFtAP8="
+	    CRLF "--R--" CRLF,
+	  .want_st = PM_ELIMIT,
+	  .why_has = "cannot mask: card data in part 1 (?)" },
 	{ .name = "base64_rfc822_refused",
 	  .msg = "From: a" CRLF "MIME-Version: 1.0" CRLF
 	    "Content-Type: multipart/mixed; boundary=\"S\"" CRLF CRLF
