@@ -86,7 +86,7 @@ static const char *const words[] = {
 	"no", "meeting", "report", "invoice", "customer", "shipment",
 	"quarterly", "numbers", "schedule", "project", "budget", "team",
 	"caf\xc3\xa9", "r\xc3\xa9sum\xc3\xa9", "na\xc3\xafve", "Z\xc3\xbcrich",
-	"fa\xc3\xa7" "ade", "S\xc3\xa3o", "M\xc3\xbcnchen", "se\xc3\xb1or",
+	"fa\303\247ade", "S\xc3\xa3o", "M\xc3\xbcnchen", "se\xc3\xb1or",
 };
 
 #define NWORDS	(sizeof(words) / sizeof(words[0]))

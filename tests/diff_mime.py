@@ -76,7 +76,14 @@ def leaf_line(path, ctype, cte, data):
 
 
 def payload_bytes(part):
-    """get_payload(decode=True), never None."""
+    """get_payload(decode=True), never None.  The transfer encoding is
+    first normalised as the engine reads it ("base64 " with a trailing
+    blank or a comment is base64), so only real decoding differences
+    show up."""
+    cte = cte_of(part)
+    if cte != "unknown" and "content-transfer-encoding" in part and \
+            str(part["content-transfer-encoding"]).lower() != cte:
+        part.replace_header("content-transfer-encoding", cte)
     data = part.get_payload(decode=True)
     if data is None:
         p = part.get_payload()

@@ -2,6 +2,7 @@
  * mimedump - print the engine's view of a message's MIME leaves.
  *
  * Usage: mimedump [-a] FILE
+ *        mimedump -o PATH FILE
  *
  * Walks FILE with the engine's own walker (mime_walk) and transfer
  * decoders (dec_b64, dec_qp, dec_uu), exactly in scan_leaf.c's order,
@@ -14,7 +15,8 @@
  * A message/rfc822 (or message/global) leaf that is transfer-encoded is
  * printed, then decoded and walked again one level deeper under its own
  * path, like scan_leaf_message() does. With -a, header fields are also
- * printed (H TAB PATH TAB NAME TAB LEN). The differential test
+ * printed (H TAB PATH TAB NAME TAB LEN). With -o PATH, only the
+ * decoded bytes of leaf PATH are written to stdout. The differential test
  * tests/diff_mime.py compares this output with Python's email package.
  * Exit: 0 done (a walk limit prints "LIMIT name" and still exits 0),
  * 1 on usage or I/O errors.
@@ -37,7 +39,7 @@ struct dump {
 	struct mime_walk walk;
 	struct pm_arena *arena;
 	int headers;
-	pm_status err;
+	const char *only;	/* -o PATH */
 };
 
 /* dump_cte_name - the transfer encoding's name as printed */
@@ -146,8 +148,12 @@ dump_leaf(void *arg, const struct mime_part *part)
 		flags = "preamble";
 	else if (part->flags & MIME_PART_EPILOGUE)
 		flags = "epilogue";
-	printf("%s\t%s\t%s\t%zu\t%s\t%s\n", part->path, part->type,
-	    dump_cte_name(part->cte), n, hex, flags);
+	if (d->only == NULL)
+		printf("%s\t%s\t%s\t%zu\t%s\t%s\n", part->path,
+		    part->type, dump_cte_name(part->cte), n, hex, flags);
+	else if (strcmp(d->only, part->path) == 0 && !(part->flags
+	    & (MIME_PART_PREAMBLE | MIME_PART_EPILOGUE)))
+		fwrite(p, 1, n, stdout);
 	if (dump_is_message(part))
 		st = mime_walk_message(&d->walk, p, n, part->path,
 		    part->depth + 1);
@@ -195,7 +201,7 @@ out:
 
 static const struct mime_walk_ops dump_ops = { dump_header, dump_leaf };
 
-/* main - mimedump [-a] FILE */
+/* main - mimedump [-a | -o PATH] FILE */
 int
 main(int argc, char **argv)
 {
@@ -210,9 +216,12 @@ main(int argc, char **argv)
 	if (argc > 1 && strcmp(argv[1], "-a") == 0) {
 		d.headers = 1;
 		ai++;
+	} else if (argc > 2 && strcmp(argv[1], "-o") == 0) {
+		d.only = argv[2];
+		ai += 2;
 	}
 	if (ai + 1 != argc) {
-		fprintf(stderr, "usage: mimedump [-a] FILE\n");
+		fprintf(stderr, "usage: mimedump [-a | -o PATH] FILE\n");
 		return 1;
 	}
 	if ((msg = dump_read(argv[ai], &len)) == NULL) {
