@@ -142,11 +142,20 @@ scan_hit(void *arg, const struct pan_hit *hit)
 {
 	struct scan_ctx *ctx = arg;
 	struct scan_finding *f;
+	uint64_t id = scan_pan_id(ctx, hit->digits, hit->ndigits);
+	size_t i;
 
+	/* second pass over raw markup: only what the text pass missed */
+	for (i = ctx->part_first; ctx->raw_pass && i < ctx->res->nfindings;
+	    i++)
+		if (ctx->res->findings[i].id == id
+		    && ctx->res->findings[i].kind == hit->kind)
+			return;
 	if ((f = scan_add_finding(ctx->res)) == NULL) {
 		ctx->err = PM_ENOMEM;
 		return;
 	}
+	f->id = id;
 	f->kind = hit->kind;
 	f->conf = hit->conf;
 	f->brand = hit->brand ? hit->brand->name : "unknown";
@@ -164,8 +173,7 @@ scan_hit(void *arg, const struct pan_hit *hit)
 	    ctx->where ? ctx->where : "body");
 	f->offset = hit->start;
 	if (hit->kind == PAN_KIND_PAN)
-		scan_count_distinct(ctx, f,
-		    scan_pan_id(ctx, hit->digits, hit->ndigits));
+		scan_count_distinct(ctx, f, id);
 }
 
 /* scan_ctx_mark_unscannable - record the first reason content was skipped */

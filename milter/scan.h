@@ -62,6 +62,8 @@ struct scan_finding {
 					   "attachment:NAME" (NAME masked
 					   if it held a PAN) */
 	uint64_t offset;		/* byte offset in the decoded text */
+	uint64_t id;			/* salted hash of the digits, valid
+					   within one scan (never output) */
 };
 
 /* one distinct card number, as the policy may see it (no digits) */

@@ -126,13 +126,22 @@ scan_leaf_text(struct scan_ctx *ctx, enum scan_kind k, const char *charset,
 	if ((st = dec_iconv(ctx->arena, charset, p, n, &u, &ulen,
 	    &flags)) != PM_OK)
 		return st;
-	if (k == SCAN_K_MARKUP) {
-		if ((m = pm_arena_alloc(ctx->arena, ulen + 1)) == NULL)
-			return PM_ENOMEM;
-		ulen = dec_markup(u, ulen, m);
-		u = m;
+	if (k != SCAN_K_MARKUP) {
+		scan_leaf_stream(ctx, u, ulen);
+		return PM_OK;
 	}
+	/* markup: the text as a reader sees it (numbers split by tags or
+	 * written as references), then the markup as written, for what the
+	 * text hides: attributes, comments, scripts. The second pass reports
+	 * only card numbers the first did not find in this part. */
+	if ((m = pm_arena_alloc(ctx->arena, ulen + 1)) == NULL)
+		return PM_ENOMEM;
+	ctx->part_first = ctx->res->nfindings;
+	scan_leaf_stream(ctx, m, dec_markup(u, ulen, m));
+	ctx->raw_pass = 1;
 	scan_leaf_stream(ctx, u, ulen);
+	ctx->raw_pass = 0;
+	ctx->decoded -= ulen;		/* counted once */
 	return PM_OK;
 }
 

@@ -47,6 +47,8 @@ struct scan_ctx {
 	int unscannable;
 	unsigned char salt[16];		/* per-scan key for distinct PANs */
 	size_t cappans;			/* room in res->pans */
+	int raw_pass;			/* scanning markup as written */
+	size_t part_first;		/* first finding of the current part */
 	pm_status err;			/* first hard error (ENOMEM) */
 };
 

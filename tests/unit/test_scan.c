@@ -66,6 +66,16 @@ static const struct row rows[] = {
 	  "x-uuencode\r\n\r\nbegin 644 c.txt\r\n"
 	  "1-#$Q,3$Q,3$Q,3$Q,3$Q,0H`\r\n`\r\nend\r\n", SCAN_PAN, 1, NULL,
 	  "body", 0, 0, 0 },
+	{ "html: split by tags", HDR "Content-Type: text/html\r\n\r\n"
+	  "<p>4111 <b>1111</b> 1111 1111</p>\r\n", SCAN_PAN, 1, NULL, "body",
+	  0, 0, 0 },
+	{ "html: in a script", HDR "Content-Type: text/html\r\n\r\n"
+	  "<script>var c='" VISA "';</script>\r\n", SCAN_PAN, 1, NULL,
+	  "body", 0, 0, 0 },
+	{ "html: in a comment and an attribute, once each",
+	  HDR "Content-Type: text/html\r\n\r\n<img alt=\"" MC "\">"
+	  "<!-- " VISA " --> " VISA "\r\n", SCAN_PAN, 2, NULL, "body",
+	  0, 0, 0 },
 	{ "filename with a pan is masked",
 	  HDR "Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n"
 	  "Content-Type: text/plain; name=\"" VISA ".txt\"\r\n"
