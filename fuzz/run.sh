@@ -5,8 +5,15 @@
 # committed); fuzz/NAME.dict is used when present; crashes, leaks and
 # timeouts go to fuzz/crashes/ (fuzz_NAME-crash-<sha1>, ...).
 # Prints one line per target, "fuzz NAME: N execs, C crashes", and exits
-# non-zero when any target crashed or could not run.
+# non-zero when any target crashed or could not run. FUZZ_JOBS targets
+# (default: the number of cores) run at the same time.
 set -u
+
+one=0
+if [ "${1:-}" = "--one" ]; then
+	one=1
+	shift
+fi
 
 usage() {
 	echo "usage: $0 SECONDS BIN..." >&2
@@ -26,6 +33,13 @@ crashdir=$here/crashes
 workroot=$top/build/fuzz/corpus
 logdir=$top/build/fuzz/logs
 mkdir -p "$crashdir" "$workroot" "$logdir" || exit 2
+
+if [ "$one" = 0 ]; then
+	# each target in its own run.sh, FUZZ_JOBS at a time
+	printf '%s\n' "$@" | xargs -P "${FUZZ_JOBS:-$(nproc)}" -I{} \
+	    "$here/run.sh" --one "$secs" {}
+	exit $?
+fi
 
 fail=0
 for bin in "$@"; do
@@ -64,9 +78,10 @@ for bin in "$@"; do
 	if [ "$rc" -ne 0 ] && [ "$crashes" -eq 0 ]; then
 		crashes=1	# died without an artifact (OOM, setup error)
 	fi
+	# one block of output per target, written at once
+	{
 	echo "fuzz $name: ${execs:-0} execs, $crashes crashes"
 	if [ "$crashes" -ne 0 ]; then
-		fail=1
 		sed 's/^/  reproducer: /' "$log.new" | head -n 3
 		grep -m 1 -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error)' \
 		    "$log" | sed 's/^/  /'
@@ -75,6 +90,10 @@ for bin in "$@"; do
 		    "$log" | sed 's/^ */  top: /'
 		echo "  log: $log"
 	fi
+	} >"$log.summary"
+	cat "$log.summary"
+	rm -f "$log.summary"
+	[ "$crashes" -ne 0 ] && fail=1
 	rm -f "$log.new"
 done
 exit $fail

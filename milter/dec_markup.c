@@ -37,6 +37,10 @@
  * Linear time: the answer of the last search for each delimiter is
  * remembered (found at, or none), so a run of "<" with no ">", or of
  * unterminated "<!--" before a distant ">", does not rescan the input.
+ * Source map (dec_markup_map): each place that writes output bytes
+ * calls dec_markup_src() with the construct it read; with no map (src
+ * NULL) that is one test per construct, and the text copy stays one
+ * memmove.
  */
 #include <stdint.h>
 #include <string.h>
@@ -57,6 +61,7 @@ struct dec_markup_memo {
 struct dec_markup_st {
 	const unsigned char *in;
 	unsigned char *out;
+	size_t *src, *srclen;	/* the map, or both NULL */
 	size_t n, i, o;
 	struct dec_markup_memo gt;	/* '>' */
 	struct dec_markup_memo comment;	/* "-->" */
@@ -218,6 +223,35 @@ dec_markup_find_end(const struct dec_markup_st *m, const char *name,
 	return dec_markup_memo_put(mm, from, MK_NONE);
 }
 
+/* dec_markup_src - map out[from .. m->o) to in[s .. s+l) */
+static void
+dec_markup_src(struct dec_markup_st *m, size_t from, size_t s, size_t l)
+{
+	size_t k;
+
+	if (m->src == NULL)
+		return;
+	for (k = from; k < m->o; k++) {
+		m->src[k] = s;
+		m->srclen[k] = l;
+	}
+}
+
+/* dec_markup_text_src - map the l literal bytes about to be written at
+ * out[m->o] to in[s], in[s+1], ... one byte each */
+static void
+dec_markup_text_src(struct dec_markup_st *m, size_t s, size_t l)
+{
+	size_t k;
+
+	if (m->src == NULL)
+		return;
+	for (k = 0; k < l; k++) {
+		m->src[m->o + k] = s + k;
+		m->srclen[m->o + k] = 1;
+	}
+}
+
 /* dec_markup_put_cp - write code point cp as UTF-8 */
 static void
 dec_markup_put_cp(struct dec_markup_st *m, uint32_t cp)
@@ -262,7 +296,7 @@ dec_markup_hexval(unsigned char c)
 static int
 dec_markup_numref(struct dec_markup_st *m)
 {
-	size_t j = m->i + 2, start;
+	size_t j = m->i + 2, start, o;
 	unsigned base = 10;
 	uint32_t cp = 0;
 	int d, big = 0;
@@ -291,8 +325,10 @@ dec_markup_numref(struct dec_markup_st *m)
 		cp = 0xFFFD;
 	else if (cp >= 0x80 && cp <= 0x9f)
 		cp = dec_markup_cp1252[cp - 0x80];
-	m->i = j;
+	o = m->o;
 	dec_markup_put_cp(m, cp);
+	dec_markup_src(m, o, m->i, j - m->i);
+	m->i = j;
 	return 1;
 }
 
@@ -317,6 +353,7 @@ dec_markup_legacy(struct dec_markup_st *m, size_t l)
 		ul = strlen(e->utf8);
 		memcpy(m->out + m->o, e->utf8, ul);
 		m->o += ul;
+		dec_markup_src(m, m->o - ul, m->i, 1 + nl);
 		m->i += 1 + nl;
 		return 1;
 	}
@@ -352,6 +389,7 @@ dec_markup_namedref(struct dec_markup_st *m)
 		ul = strlen(e->utf8);
 		memcpy(m->out + m->o, e->utf8, ul);
 		m->o += ul;
+		dec_markup_src(m, m->o - ul, m->i, j + (semi ? 1 : 0) - m->i);
 		m->i = j + (semi ? 1 : 0);
 		return 1;
 	}
@@ -412,6 +450,7 @@ dec_markup_special(struct dec_markup_st *m, size_t gt, const
 		if (e == MK_NONE)
 			return 0;
 		memmove(m->out + m->o, m->in + m->i + 9, e - m->i - 9);
+		dec_markup_text_src(m, m->i + 9, e - m->i - 9);
 		m->o += e - m->i - 9;
 		m->i = e + 3;
 		return 1;
@@ -455,12 +494,15 @@ dec_markup_tag(struct dec_markup_st *m)
 	    memcmp(m->in + m->i, "<!--", 4) == 0) ||
 	    (m->n - m->i >= 9 && memcmp(m->in + m->i, "<![CDATA[", 9) == 0))
 		goto text;
-	if (j > ns && dec_markup_is_block(m->in + ns, j - ns))
+	if (j > ns && dec_markup_is_block(m->in + ns, j - ns)) {
 		m->out[m->o++] = ' ';
+		dec_markup_src(m, m->o - 1, m->i, gt + 1 - m->i);
+	}
 	m->i = gt + 1;
 	return;
 text:
 	m->out[m->o++] = '<';
+	dec_markup_src(m, m->o - 1, m->i, 1);
 	m->i++;
 }
 
@@ -474,13 +516,16 @@ dec_markup_text(struct dec_markup_st *m)
 		j++;
 	if (j > m->i && m->out + m->o != m->in + m->i)
 		memmove(m->out + m->o, m->in + m->i, j - m->i);
+	dec_markup_text_src(m, m->i, j - m->i);
 	m->o += j - m->i;
 	m->i = j;
 }
 
-/* dec_markup - text of n bytes of HTML or XML into out (n bytes) */
+/* dec_markup_map - text of n bytes of HTML or XML into out (n bytes),
+ * with the source of each output byte when src and srclen are given */
 size_t
-dec_markup(const unsigned char *in, size_t n, unsigned char *out)
+dec_markup_map(const unsigned char *in, size_t n, unsigned char *out,
+    size_t *src, size_t *srclen)
 {
 	struct dec_markup_st m;
 	int done;
@@ -489,6 +534,10 @@ dec_markup(const unsigned char *in, size_t n, unsigned char *out)
 	m.in = in;
 	m.out = out;
 	m.n = n;
+	if (src != NULL && srclen != NULL) {
+		m.src = src;
+		m.srclen = srclen;
+	}
 	while (m.i < m.n) {
 		dec_markup_text(&m);
 		if (m.i >= m.n)
@@ -504,8 +553,16 @@ dec_markup(const unsigned char *in, size_t n, unsigned char *out)
 			done = dec_markup_namedref(&m);
 		if (!done) {
 			m.out[m.o++] = '&';
+			dec_markup_src(&m, m.o - 1, m.i, 1);
 			m.i++;
 		}
 	}
 	return m.o;
+}
+
+/* dec_markup - text of n bytes of HTML or XML into out (n bytes) */
+size_t
+dec_markup(const unsigned char *in, size_t n, unsigned char *out)
+{
+	return dec_markup_map(in, n, out, NULL, NULL);
 }
