@@ -67,11 +67,13 @@ kr_audit_format(struct kr_audit_entry *e, char *line, size_t linelen)
 static int
 kr_audit_field(const char **p, const char *end, char *out, size_t outlen)
 {
-	const char *tab = memchr(*p, '\t', (size_t)(end - *p));
-	const char *fe = tab == NULL ? end : tab;
+	const char *tab = NULL, *fe = NULL;
 
-	if (*p > end || kr_state_unescape(*p, (size_t)(fe - *p), out,
-	    outlen) != NULL)
+	if (*p > end)
+		return -1;	/* the previous field was the last */
+	tab = memchr(*p, '\t', (size_t)(end - *p));
+	fe = tab == NULL ? end : tab;
+	if (kr_state_unescape(*p, (size_t)(fe - *p), out, outlen) != NULL)
 		return -1;
 	*p = tab == NULL ? end + 1 : tab + 1;
 	return 0;

@@ -78,12 +78,14 @@ add_edit(struct pm_arena *a, struct act_encrypt_edit *e,
 /* plaintext - the inner entity: Content-* fields, Subject, body */
 static int
 plaintext(const unsigned char *msg, const struct mime_hdr_block *blk,
-    size_t len, int protect, struct enc_buf *b)
+    size_t len, int protect, const char *extra, struct enc_buf *b)
 {
 	struct mime_hdr_iter it;
 	struct mime_hdr_field f;
 	int have_ct = 0;
 
+	if (extra != NULL && eb_str(b, extra) < 0)
+		return -1;
 	mime_hdr_iter_init(&it, msg, blk->hdr_len);
 	while (mime_hdr_next(&it, &f)) {
 		if (is_content(&f) || (protect && is_name(&f, "Subject"))) {
@@ -180,8 +182,8 @@ outer_edits(struct pm_arena *a, const unsigned char *msg,
 /* act_encrypt - build the PGP/MIME edits for a message */
 pm_status
 act_encrypt(struct pm_arena *a, const unsigned char *msg, size_t len,
-    int protect_subject, act_encrypt_fn fn, void *arg,
-    struct act_encrypt_edit *out, char *err, size_t errlen)
+    int protect_subject, const char *extra_hdrs, act_encrypt_fn fn,
+    void *arg, struct act_encrypt_edit *out, char *err, size_t errlen)
 {
 	struct mime_hdr_block blk;
 	struct enc_buf pt = { a, NULL, 0, 0 }, body = { a, NULL, 0, 0 };
@@ -192,9 +194,10 @@ act_encrypt(struct pm_arena *a, const unsigned char *msg, size_t len,
 
 	memset(out, 0, sizeof(*out));
 	mime_hdr_split(msg, len, &blk);
-	pt.cap = blk.hdr_len + (len - blk.body_off) + 256;
+	pt.cap = blk.hdr_len + (len - blk.body_off) + 256
+	    + (extra_hdrs ? strlen(extra_hdrs) : 0);
 	if ((pt.p = pm_arena_alloc(a, pt.cap)) == NULL
-	    || plaintext(msg, &blk, len, protect_subject, &pt) < 0)
+	    || plaintext(msg, &blk, len, protect_subject, extra_hdrs, &pt) < 0)
 		return PM_ENOMEM;
 	if (RAND_bytes(rnd, sizeof(rnd)) != 1)
 		return PM_ECRYPTO;

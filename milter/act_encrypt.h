@@ -17,8 +17,11 @@
  *	  when it is missing. Other header fields are not touched.
  *	- The plaintext copy is wiped before the call returns.
  * API
- *	act_encrypt(a, msg, len, protect_subject, fn, arg, &edit, err, n)
- *		fn encrypts (pgp_helper_encrypt bound to the fingerprints);
+ *	act_encrypt(a, msg, len, protect_subject, extra, fn, arg, &edit,
+ *	    err, n)	extra: header lines (CRLF-terminated) to put first in
+ *		the plaintext entity, or NULL (quarantine carries the
+ *		envelope there); fn encrypts (pgp_helper_encrypt bound to
+ *		the fingerprints);
  *		PM_OK, or fn's status (PM_ENOKEY, PM_ECRYPTO, PM_ETIMEOUT),
  *		or PM_ENOMEM.
  */
@@ -44,7 +47,8 @@ struct act_encrypt_edit {
 };
 
 pm_status act_encrypt(struct pm_arena *a, const unsigned char *msg,
-    size_t len, int protect_subject, act_encrypt_fn fn, void *arg,
-    struct act_encrypt_edit *out, char *err, size_t errlen);
+    size_t len, int protect_subject, const char *extra_hdrs,
+    act_encrypt_fn fn, void *arg, struct act_encrypt_edit *out, char *err,
+    size_t errlen);
 
 #endif

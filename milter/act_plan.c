@@ -134,8 +134,12 @@ act_plan_from(struct act_plan *plan, const struct act_plan_in *in)
 	switch (in->kind) {
 	case ACT_K_PASS:
 	case ACT_K_MASK:
+	case ACT_K_ENCRYPT:
+	case ACT_K_QUARANTINE:
 		plan->status = ACT_ACCEPT;
-		plan->action = in->kind == ACT_K_PASS ? "pass" : "mask";
+		plan->action = in->kind == ACT_K_PASS ? "pass"
+		    : in->kind == ACT_K_MASK ? "mask"
+		    : in->kind == ACT_K_ENCRYPT ? "encrypt" : "quarantine";
 		if (in->add_header) {
 			snprintf(plan->hval, sizeof(plan->hval),
 			    "%s; pans=%u", plan->action, in->res

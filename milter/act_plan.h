@@ -54,6 +54,9 @@ struct act_plan {
 	struct act_hdr hdrs[ACT_MAX_HDRS];
 	const unsigned char *body;	/* replacement body or NULL */
 	size_t body_len;
+	char *const *del_rcpts;		/* recipients to remove (quarantine) */
+	size_t ndel;
+	const char *add_rcpt;		/* recipient to add, or NULL */
 	char note[160];		/* why, for the log (no PAN) */
 	char hval[64];		/* storage for the X-PAN-Control value */
 };
@@ -63,7 +66,9 @@ enum act_kind {
 	ACT_K_MASK,
 	ACT_K_REJECT,
 	ACT_K_TEMPFAIL,
-	ACT_K_NO_ENCRYPT	/* encrypt/quarantine asked, not available */
+	ACT_K_NO_ENCRYPT,	/* encrypt/quarantine asked, not available */
+	ACT_K_ENCRYPT,		/* edits filled in by the caller */
+	ACT_K_QUARANTINE
 };
 
 struct act_plan_in {

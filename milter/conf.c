@@ -45,6 +45,11 @@ static const struct conf_key conf_keys[] = {
 	{ "lock_memory", CONF_BOOL, offsetof(struct conf, lock_memory), 0, 0 },
 	{ "reject_text", STR(reject_text) },
 	{ "tempfail_text", STR(tempfail_text) },
+	{ "encrypt_also", STR(encrypt_also) },
+	{ "quarantine_address", STR(quarantine_address) },
+	{ "quarantine_keys", STR(quarantine_keys) },
+	{ "run_dir", STR(run_dir) },
+	{ "pgp_helpers", CONF_UINT, offsetof(struct conf, pgp_helpers), 1, 16 },
 	{ "mask", CONF_MASK, offsetof(struct conf, mask), 0, 0 },
 	{ "max_message_size", CONF_SIZE, LIM(max_message_size), 1024,
 	  1ULL << 32 },
@@ -67,6 +72,7 @@ conf_default(struct conf *c)
 	c->mask = PAN_MASK_FIRST6LAST4;
 	c->on_error = CONF_ON_ERROR_TEMPFAIL;
 	c->timeout = 300;
+	c->pgp_helpers = 2;
 	pm_limits_default(&c->lim);
 }
 

@@ -50,6 +50,11 @@ struct conf {
 	int lock_memory;		/* mlockall */
 	char *reject_text;		/* reply text templates */
 	char *tempfail_text;
+	char *encrypt_also;		/* fingerprints, comma/space separated */
+	char *quarantine_address;	/* where quarantined mail goes */
+	char *quarantine_keys;		/* fingerprints it is encrypted to */
+	char *run_dir;			/* private GnuPG homes live here */
+	unsigned pgp_helpers;		/* encryption helper processes */
 	struct pm_limits lim;
 };
 

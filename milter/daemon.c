@@ -35,6 +35,7 @@
 #include "cli_scan.h"
 #include "conf.h"
 #include "mlfi.h"
+#include "mlfi_crypt.h"
 #include "pan_card.h"
 #include "pan_token.h"
 #include "pm_arena.h"
@@ -364,6 +365,11 @@ worker(const struct conf *c, uid_t uid, gid_t gid)
 	}
 	if (worker_open(c, &d, uid, gid) < 0 || drop_privs(c, uid, gid) < 0)
 		return 1;
+	/* encryption helpers: forked now, before libmilter's threads */
+	if (mlfi_crypt_start(&d, err, sizeof(err)) < 0) {
+		pm_log(LOG_ERR, "%s", err);
+		return 1;
+	}
 	if (c->lock_memory && mlockall(MCL_CURRENT | MCL_FUTURE) != 0)
 		pm_log(LOG_WARNING, "lock_memory: mlockall failed: %s; give"
 		    " the service CAP_IPC_LOCK or raise LimitMEMLOCK",

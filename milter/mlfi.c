@@ -16,6 +16,7 @@
 #include "act_mask.h"
 #include "act_plan.h"
 #include "mlfi.h"
+#include "mlfi_crypt.h"
 #include "mlfi_apply.h"
 #include "pm_arena.h"
 #include "pm_log.h"
@@ -152,7 +153,8 @@ mlfi_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1,
     unsigned long f2, unsigned long f3, unsigned long *pf0,
     unsigned long *pf1, unsigned long *pf2, unsigned long *pf3)
 {
-	unsigned long want = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY;
+	unsigned long want = SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY
+	    | SMFIF_ADDRCPT | SMFIF_DELRCPT;
 	unsigned long skip = SMFIP_NOHELO | SMFIP_NOUNKNOWN | SMFIP_NODATA
 	    | SMFIP_HDR_LEADSPC;
 	struct mlfi_conn *c;
@@ -257,8 +259,8 @@ mlfi_kind(enum pol_action a)
 	case POL_A_PASS:	return ACT_K_PASS;
 	case POL_A_MASK:	return ACT_K_MASK;
 	case POL_A_TEMPFAIL:	return ACT_K_TEMPFAIL;
-	case POL_A_ENCRYPT:
-	case POL_A_QUARANTINE:	return ACT_K_NO_ENCRYPT;
+	case POL_A_ENCRYPT:	return ACT_K_ENCRYPT;
+	case POL_A_QUARANTINE:	return ACT_K_QUARANTINE;
 	case POL_A_REJECT:
 	default:		return ACT_K_REJECT;
 	}
@@ -308,6 +310,58 @@ mlfi_scan(struct mlfi_conn *c, struct scan_result *res)
 	    c->msg.len, &c->d->sopts, res);
 }
 
+/* mlfi_subject_has_pan - a finding in the top-level Subject */
+static int
+mlfi_subject_has_pan(const struct scan_result *res)
+{
+	size_t i;
+
+	for (i = 0; i < res->nfindings; i++)
+		if (res->findings[i].part[0] == 0
+		    && strcmp(res->findings[i].where, "header:Subject") == 0)
+			return 1;
+	return 0;
+}
+
+/* mlfi_crypt_plan - encrypt or quarantine into the plan; -1: on_error */
+static int
+mlfi_crypt_plan(struct mlfi_conn *c, const struct kr_view *kv, int kstale,
+    struct pm_arena *a, const struct scan_result *res, int quarantine,
+    struct act_plan *plan, char *why, size_t whylen)
+{
+	struct act_encrypt_edit e;
+	size_t i;
+
+	if (kstale) {
+		snprintf(why, whylen, "keyring changed and could not be read;"
+		    " a revocation cannot be ruled out");
+		return -1;
+	}
+	if (quarantine && c->d->conf->quarantine_address == NULL) {
+		snprintf(why, whylen, "quarantine asked but quarantine_address"
+		    " is not set");
+		return -1;
+	}
+	if (mlfi_crypt_run(c->d, kv, a, c->msg.buf, c->msg.len, c->msg.from,
+	    c->msg.rcpts, c->msg.nrcpts, quarantine,
+	    mlfi_subject_has_pan(res), &e, why, whylen) != PM_OK)
+		return -1;
+	if (e.nhdrs + plan->nhdrs > ACT_MAX_HDRS) {
+		snprintf(why, whylen, "too many header edits");
+		return -1;
+	}
+	for (i = 0; i < e.nhdrs; i++)
+		plan->hdrs[plan->nhdrs++] = e.hdrs[i];
+	plan->body = e.body;
+	plan->body_len = e.body_len;
+	if (quarantine) {
+		plan->del_rcpts = c->msg.rcpts;
+		plan->ndel = c->msg.nrcpts;
+		plan->add_rcpt = c->d->conf->quarantine_address;
+	}
+	return 0;
+}
+
 /* mlfi_decide - scan, ask the policy, build the plan */
 static void
 mlfi_decide(struct mlfi_conn *c, struct pm_arena *a, struct scan_result *res,
@@ -315,11 +369,12 @@ mlfi_decide(struct mlfi_conn *c, struct pm_arena *a, struct scan_result *res,
 {
 	const struct conf *conf = c->d->conf;
 	struct pol_decision *dec = NULL;
+	const struct kr_view *kv = NULL;
 	struct act_plan_in in;
 	struct pol_facts facts;
 	const struct pol *pol;
-	char err[600], why[160];
-	int stale;
+	char err[600], why[200];
+	int stale, kstale = 0;
 
 	snprintf(rule, rulelen, "-");
 	pol = pm_snap_acquire(&c->d->policy, &stale, err, sizeof(err));
@@ -327,9 +382,14 @@ mlfi_decide(struct mlfi_conn *c, struct pm_arena *a, struct scan_result *res,
 		pm_log(LOG_ERR, "policy not reloaded: %s; the previous policy"
 		    " stays in force; run panpolicy check %s", err,
 		    conf->policy);
+	kv = mlfi_crypt_view(c->d, &kstale, err, sizeof(err));
+	if (err[0])
+		pm_log(LOG_ERR, "keyring not reloaded: %s; encrypt and"
+		    " quarantine fail until it loads; run pankey -k %s list",
+		    err, conf->keyring);
 	if (pol == NULL) {
 		act_plan_on_error(plan, conf->on_error, "no policy loaded");
-		return;
+		goto out;
 	}
 	if (c->msg.too_many_rcpts || mlfi_scan(c, res) != PM_OK) {
 		act_plan_on_error(plan, conf->on_error, c->msg.too_many_rcpts
@@ -338,7 +398,8 @@ mlfi_decide(struct mlfi_conn *c, struct pm_arena *a, struct scan_result *res,
 	}
 	act_facts_from(res, &facts);
 	if (pol_decide(pol, c->msg.from, (const char *const *)c->msg.rcpts,
-	    c->msg.nrcpts, &facts, NULL, NULL, &dec) != PM_OK) {
+	    c->msg.nrcpts, &facts, kv && !kstale ? mlfi_crypt_has_key : NULL,
+	    (void *)kv, &dec) != PM_OK) {
 		act_plan_on_error(plan, conf->on_error, "policy failed");
 		goto out;
 	}
@@ -354,10 +415,13 @@ mlfi_decide(struct mlfi_conn *c, struct pm_arena *a, struct scan_result *res,
 	in.why = dec->why == POL_WHY_RULE || dec->why == POL_WHY_DEFAULT
 	    || dec->why == POL_WHY_CLEAN ? NULL : pol_why_str(dec->why);
 	in.add_header = conf->add_header;
-	if (in.kind == ACT_K_NO_ENCRYPT)
-		pm_log(LOG_WARNING, "rule %s asks to %s, which this version"
-		    " cannot do; the message is rejected instead; see"
-		    " panmilter(8)", rule, pol_action_str(dec->action));
+	if ((in.kind == ACT_K_ENCRYPT || in.kind == ACT_K_QUARANTINE)
+	    && !c->d->have_keyring) {
+		pm_log(LOG_WARNING, "rule %s asks to %s, but no keyring is"
+		    " configured; the message is rejected instead; set keyring"
+		    " in panmilter.conf", rule, pol_action_str(dec->action));
+		in.kind = ACT_K_NO_ENCRYPT;
+	}
 	act_plan_from(plan, &in);
 	if (in.kind == ACT_K_MASK && mlfi_mask(c, a, dec->mask, plan, why,
 	    sizeof(why)) < 0) {
@@ -366,8 +430,15 @@ mlfi_decide(struct mlfi_conn *c, struct pm_arena *a, struct scan_result *res,
 		in.why = "cannot mask";	/* details in the warning above */
 		act_plan_from(plan, &in);
 	}
+	if ((in.kind == ACT_K_ENCRYPT || in.kind == ACT_K_QUARANTINE)
+	    && mlfi_crypt_plan(c, kv, kstale, a, res, in.kind
+	    == ACT_K_QUARANTINE, plan, why, sizeof(why)) < 0) {
+		pm_log(LOG_ERR, "cannot %s: %s", plan->action, why);
+		act_plan_on_error(plan, conf->on_error, why);
+	}
 out:
 	pol_decision_free(dec);
+	mlfi_crypt_release(c->d, kv);
 	pm_snap_release(&c->d->policy, (void *)pol);
 }
 
@@ -488,7 +559,8 @@ mlfi_close(SMFICTX *ctx)
 static struct smfiDesc mlfi_desc_tab = {
 	"panmilter",		/* name */
 	SMFI_VERSION,		/* version */
-	SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY,
+	SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_CHGBODY | SMFIF_ADDRCPT
+	    | SMFIF_DELRCPT,
 	NULL,			/* connect: context is made at negotiate */
 	NULL,			/* helo */
 	mlfi_envfrom,
@@ -548,13 +620,14 @@ mlfi_daemon_init(struct mlfi_daemon *d, const struct conf *conf, char *err,
 	if (pol == NULL || stale)
 		return -1;
 	pm_snap_release(&d->policy, (void *)pol);
-	return 0;
+	return mlfi_crypt_init(d, err, errlen);
 }
 
 /* mlfi_daemon_fini - free the process state */
 void
 mlfi_daemon_fini(struct mlfi_daemon *d)
 {
+	mlfi_crypt_fini(d);
 	pm_snap_fini(&d->policy);
 	pan_token_key_free(d->key);
 	d->key = NULL;

@@ -31,11 +31,18 @@
 #include "pm_snap.h"
 #include "scan.h"
 
+struct pgp_helper;
+
 struct mlfi_daemon {
 	const struct conf *conf;
 	struct pm_snap policy;
 	struct pan_token_key *key;
 	struct scan_opts sopts;
+	int have_keyring;		/* keyring setting given */
+	char keyring_state[4096];	/* KEYRING/state */
+	char keyring_keys[4096];	/* KEYRING/keys */
+	struct pm_snap keyring;		/* kr_view snapshot */
+	struct pgp_helper *pgp;		/* encryption helpers, or NULL */
 };
 
 int mlfi_daemon_init(struct mlfi_daemon *d, const struct conf *conf,

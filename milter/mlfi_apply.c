@@ -55,6 +55,17 @@ mlfi_apply_edits(SMFICTX *ctx, const struct act_plan *plan, int leadspc)
 			return -1;
 		}
 	}
+	for (i = 0; i < plan->ndel; i++)
+		if (smfi_delrcpt(ctx, plan->del_rcpts[i]) != MI_SUCCESS) {
+			pm_log(LOG_ERR, "cannot remove a recipient; check that"
+			    " the MTA allows recipient changes");
+			return -1;
+		}
+	if (plan->add_rcpt != NULL && smfi_addrcpt(ctx,
+	    (char *)plan->add_rcpt) != MI_SUCCESS) {
+		pm_log(LOG_ERR, "cannot add the quarantine recipient");
+		return -1;
+	}
 	for (off = 0; plan->body != NULL && off < plan->body_len; off += n) {
 		n = plan->body_len - off;
 		if (n > MLFI_BODY_CHUNK)

@@ -31,6 +31,7 @@ last line is "N passed, N failed"; exit 1 when anything failed.
 No full card number is printed.
 """
 import base64
+import binascii
 import io
 import json
 import os
@@ -268,6 +269,15 @@ def gen_gzip_bomb(path):
     attach(path, "zeros.gz", "application/gzip", b"".join(out))
 
 
+def gen_gzip_leading_zeros(path):
+    """gzip of 1 KiB of NUL bytes, then a PAN: the stream starts like an
+    empty tar archive (two zero blocks)."""
+    co = zlib.compressobj(9, zlib.DEFLATED, 31)
+    data = co.compress(bytes(1024)) + co.compress(
+        ("card %s\n" % VISA).encode()) + co.flush()
+    attach(path, "report.gz", "application/gzip", data)
+
+
 def gen_many_entries(path):
     """A zip of 5 000 tiny entries (max_archive_entries 1000)."""
     bio = io.BytesIO()
@@ -279,11 +289,12 @@ def gen_many_entries(path):
 
 
 def gen_nested_rfc822_b64(path):
-    """message/rfc822, base64-encoded, nested 40 deep (max_depth 32)."""
-    inner = (HDR + "Content-Type: text/plain\r\n\r\nnothing\r\n").encode()
-    for _ in range(40):
-        inner = (HDR + "Content-Type: message/rfc822\r\n"
-                 "Content-Transfer-Encoding: base64\r\n\r\n").encode() \
+    """message/rfc822, base64-encoded, nested 34 deep (max_depth 32)."""
+    inner = b"Content-Type: text/plain\r\n\r\nnothing\r\n"
+    # 34 levels (> max_depth 32); each costs 4/3: about 2 MB in all
+    for _ in range(34):
+        inner = (b"Content-Type: message/rfc822\r\n"
+                 b"Content-Transfer-Encoding: base64\r\n\r\n") \
             + b64lines(inner)
     with open(path, "wb") as f:
         f.write(inner)
@@ -311,10 +322,49 @@ def gen_long_boundary_lines(path):
 def gen_encoded_words(path):
     """A Subject of 100 000 RFC 2047 encoded words, a PAN in one."""
     words = ["=?utf-8?B?%s?=" % base64.b64encode(b"ab").decode()] * 100000
-    words[50000] = "=?utf-8?Q?card_%s?=" % VISA
+    # adjacent encoded words join without the blank between them (RFC
+    # 2047 6.2): keep blanks inside the word around the PAN
+    words[50000] = "=?utf-8?Q?_card_%s_?=" % VISA
     with open(path, "wb") as f:
         f.write((HDR + "Subject: " + "\r\n ".join(words) +
                  "\r\nContent-Type: text/plain\r\n\r\nhi\r\n").encode())
+
+
+def gen_uuencode_inline(path):
+    """A pre-MIME uuencoded file inside a text/plain body (no CTE):
+    mail readers show it as an attachment; panmilter(8) promises
+    "uuencoded bodies"."""
+    uu = binascii.b2a_uu(("card %s\n" % VISA).encode()).decode()
+    with open(path, "wb") as f:
+        f.write((HDR + "Content-Type: text/plain\r\n\r\nsee file\r\n"
+                 "begin 644 cards.txt\r\n" + uu.rstrip("\n") +
+                 "\r\n`\r\nend\r\n").encode())
+
+
+def gen_cte_twice(path):
+    """Two Content-Transfer-Encoding fields: 7bit, then base64."""
+    with open(path, "wb") as f:
+        f.write((HDR + "Content-Type: text/plain\r\n"
+                 "Content-Transfer-Encoding: 7bit\r\n"
+                 "Content-Transfer-Encoding: base64\r\n\r\n").encode())
+        f.write(b64lines(("card %s\n" % VISA).encode()))
+
+
+def gen_cte_quoted(path):
+    """Content-Transfer-Encoding: "base64" (quoted, not RFC 2045)."""
+    with open(path, "wb") as f:
+        f.write((HDR + "Content-Type: text/plain\r\n"
+                 'Content-Transfer-Encoding: "base64"\r\n\r\n').encode())
+        f.write(b64lines(("card %s\n" % VISA).encode()))
+
+
+def gen_filename_2231(path):
+    """The PAN only in an RFC 2231 encoded filename."""
+    with open(path, "wb") as f:
+        f.write((HDR + 'Content-Type: multipart/mixed; boundary="x"\r\n'
+                 "\r\n--x\r\nContent-Type: application/octet-stream\r\n"
+                 "Content-Disposition: attachment; filename*=utf-8''card%%20"
+                 "%s.bin\r\n\r\nxx\r\n--x--\r\n" % VISA).encode())
 
 
 # ------------------------------------------------------------------- cases
@@ -345,13 +395,15 @@ CASES = [
     ("gzip-bomb-1gib", gen_gzip_bomb, "unscannable",
      ("max_archive_ratio", "max_decoded_size"), None, LIMIT_SECONDS,
      DEFAULT_RSS_MB),
+    ("gzip-leading-zeros", gen_gzip_leading_zeros, "pan", None,
+     VISA_MASKED, LIMIT_SECONDS, 100),
     ("zip-nested-20", gen_nested_zip, "unscannable", "max_archive_depth",
      None, LIMIT_SECONDS, 200),
     ("zip-encrypted", gen_encrypted_zip, "unscannable", None, None,
      LIMIT_SECONDS, 100),
     ("zip-5000-entries", gen_many_entries, "unscannable",
      "max_archive_entries", None, LIMIT_SECONDS, 200),
-    ("rfc822-base64-nested-40", gen_nested_rfc822_b64, "unscannable",
+    ("rfc822-base64-nested-34", gen_nested_rfc822_b64, "unscannable",
      "max_depth", None, LIMIT_SECONDS, 200),
     ("over-max-message-size", gen_oversize, "unscannable",
      "max_message_size", None, LIMIT_SECONDS, 100),
@@ -361,9 +413,24 @@ CASES = [
      VISA_MASKED, LIMIT_SECONDS, 100),
     ("subject-100000-encoded-words", gen_encoded_words, "pan", None,
      VISA_MASKED, LIMIT_SECONDS, 200),
+    ("uuencode-inline", gen_uuencode_inline, "pan", None, VISA_MASKED,
+     LIMIT_SECONDS, 100),
     # committed regression fixtures (small)
     ("fixture-boundary-trailing-text", "boundary-trailing-text.eml", "pan",
      None, VISA_MASKED, LIMIT_SECONDS, 100),
+]
+
+# Known-weak: evasions that depend on how lenient the recipient's mail
+# reader is. Run and reported as "not ok ... # TODO" (or "ok ... # TODO
+# fixed") but not counted as failures; move a case up into CASES once
+# the engine handles it.
+TODO = [
+    ("cte-twice", gen_cte_twice, "pan", None, VISA_MASKED, LIMIT_SECONDS,
+     100),
+    ("cte-quoted", gen_cte_quoted, "pan", None, VISA_MASKED,
+     LIMIT_SECONDS, 100),
+    ("filename-rfc2231", gen_filename_2231, "pan", None, VISA_MASKED,
+     LIMIT_SECONDS, 100),
 ]
 
 
@@ -438,17 +505,19 @@ def main(argv):
     tmp = tempfile.mkdtemp(prefix="panmilter-hostile.")
     npass = nfail = 0
     try:
-        for case in CASES:
+        for case in CASES + TODO:
             if only and case[0] not in only:
                 continue
             ok, why, secs, mb = run_case(panmilter, tmp, case)
+            todo = " # TODO known weak" if case in TODO else ""
             if ok:
-                npass += 1
-                print("ok - %s (%.2f s, %.0f MB)" % (case[0], secs, mb))
+                npass += not todo
+                print("ok - %s (%.2f s, %.0f MB)%s" % (case[0], secs, mb,
+                                                       todo))
             else:
-                nfail += 1
-                print("not ok - %s (%.2f s, %.0f MB): %s" % (
-                    case[0], secs, mb, why))
+                nfail += not todo
+                print("not ok - %s (%.2f s, %.0f MB): %s%s" % (
+                    case[0], secs, mb, why, todo))
             sys.stdout.flush()
             for ext in (".eml", ".time", ".conf"):
                 p = os.path.join(tmp, case[0] + ext)

@@ -264,6 +264,25 @@ static const struct am_row am_rows[] = {
 	    "\">4111</span><span>&nbs=" CRLF "p11** </span>****<o:p></o:p>"
 	    "&#x20;1111</p>" CRLF "<p>MC: &#53 555 55** **** 4444</p>" CRLF,
 	  .masked = 2 },
+	/* the two cases where act_mask's old private copy of the markup
+	   rules differed from dec_markup: Outlook's <o:p> is inline (the
+	   scanner reads one 16-digit run), and &#150; is windows-1252's
+	   en dash, a separator */
+	{ .name = "html_o_p_between_groups",
+	  .msg = "Subject: h" CRLF "Content-Type: text/html" CRLF CRLF
+	    "<p>41111111<o:p></o:p>11111111</p>" CRLF,
+	  .want_body = "<p>411111**<o:p></o:p>****1111</p>" CRLF,
+	  .masked = 1 },
+	{ .name = "html_cp1252_dash_separator",
+	  .msg = "Subject: h" CRLF "Content-Type: text/html" CRLF CRLF
+	    "<p>4111&#150;1111&#150;1111&#150;1111</p>" CRLF,
+	  .want_body = "<p>4111&#150;11**&#150;****&#150;1111</p>" CRLF,
+	  .masked = 1 },
+	{ .name = "html_digit_refs_in_cdata_and_comment",
+	  .msg = "Subject: h" CRLF "Content-Type: text/html" CRLF CRLF
+	    "<p>&#x34;111<!-- 1 --><![CDATA[1111]]>&#49;111 1111</p>" CRLF,
+	  .want_body = "<p>&#x34;111<!-- 1 --><![CDATA[11**]]>****"
+	    " 1111</p>" CRLF, .masked = 1 },
 	{ .name = "utf16le_bom_base64",
 	  .msg = "Subject: u" CRLF "MIME-Version: 1.0" CRLF
 	    "Content-Type: text/plain; charset=utf-16" CRLF

@@ -1,6 +1,8 @@
 /*
  * test_dec_markup - HTML/XML text extraction, table-driven, plus
- * fuzz-like length checks and a large "<<<<" input.
+ * fuzz-like length checks and a large "<<<<" input; the source map of
+ * dec_markup_map for every construct, and its consistency with
+ * dec_markup on random inputs.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -119,6 +121,128 @@ test_mk_row(void **state)
 	free(buf);
 }
 
+/* a row of the source map: output, then (src, srclen) per output byte */
+struct mk_map_case {
+	const char *name;
+	const char *in;
+	size_t in_len;
+	const char *want;
+	size_t want_len;
+	const size_t *map;
+	size_t npairs;
+};
+
+#define MAP(...)	(const size_t[]){ __VA_ARGS__ },		\
+	sizeof((const size_t[]){ __VA_ARGS__ }) / (2 * sizeof(size_t))
+#define MROW(n, i, w, ...) \
+	{ n, i, sizeof(i) - 1, w, sizeof(w) - 1, MAP(__VA_ARGS__) }
+
+static const struct mk_map_case mk_map_cases[] = {
+	MROW("map_text", "ab1", "ab1", 0, 1, 1, 1, 2, 1),
+	MROW("map_block_tag", "a<p>b", "a b", 0, 1, 1, 3, 4, 1),
+	MROW("map_block_attrs_and_end", "<td x=1>4</td>", " 4 ",
+	    0, 8, 8, 1, 9, 5),
+	MROW("map_block_self_closing", "1<br/>2", "1 2", 0, 1, 1, 5, 6, 1),
+	MROW("map_block_xml_prefix", "<w:p>4", " 4", 0, 5, 5, 1),
+	MROW("map_inline_tag", "4<b>1</b>1", "411", 0, 1, 4, 1, 9, 1),
+	MROW("map_outlook_o_p_inline", "4<o:p></o:p>1", "41",
+	    0, 1, 12, 1),
+	MROW("map_dec_semi", "x&#52;y", "x4y", 0, 1, 1, 5, 6, 1),
+	MROW("map_dec_no_semi", "&#52 1", "4 1", 0, 4, 4, 1, 5, 1),
+	MROW("map_hex_semi_and_not", "&#x34;&#X31", "41", 0, 6, 6, 5),
+	MROW("map_dec_cp1252", "1&#150;2", "1\xe2\x80\x93" "2",
+	    0, 1, 1, 6, 1, 6, 1, 6, 7, 1),
+	MROW("map_dec_astral", "&#x1F600;", "\xf0\x9f\x98\x80",
+	    0, 9, 0, 9, 0, 9, 0, 9),
+	MROW("map_dec_zero", "&#0;", "\xef\xbf\xbd", 0, 4, 0, 4, 0, 4),
+	MROW("map_dec_empty", "&#;", "&#;", 0, 1, 1, 1, 2, 1),
+	MROW("map_named_semi", "1&nbsp;2", "1\xc2\xa0" "2",
+	    0, 1, 1, 6, 1, 6, 7, 1),
+	MROW("map_named_no_semi", "1&nbsp2", "1\xc2\xa0" "2",
+	    0, 1, 1, 5, 1, 5, 6, 1),
+	MROW("map_named_legacy_prefix", "&amp1", "&1", 0, 4, 4, 1),
+	MROW("map_named_long", "&ndash;", "\xe2\x80\x93", 0, 7, 0, 7, 0, 7),
+	MROW("map_named_needs_semi", "&apos x", "&apos x",
+	    0, 1, 1, 1, 2, 1, 3, 1, 4, 1, 5, 1, 6, 1),
+	MROW("map_named_unknown", "&zz;", "&zz;", 0, 1, 1, 1, 2, 1, 3, 1),
+	MROW("map_amp_at_end", "a&", "a&", 0, 1, 1, 1),
+	MROW("map_cdata", "<![CDATA[4<]]>1", "4<1", 9, 1, 10, 1, 14, 1),
+	MROW("map_cdata_unterminated", "<![CDATA[4", "<![CDATA[4",
+	    0, 1, 1, 1, 2, 1, 3, 1, 4, 1, 5, 1, 6, 1, 7, 1, 8, 1, 9, 1),
+	MROW("map_comment", "a<!-- 4 -->b", "ab", 0, 1, 11, 1),
+	MROW("map_comment_unterminated", "<!--1", "<!--1",
+	    0, 1, 1, 1, 2, 1, 3, 1, 4, 1),
+	MROW("map_script", "a<script>4</script>b", "ab", 0, 1, 19, 1),
+	MROW("map_style", "<style>1</style>2", "2", 16, 1),
+	MROW("map_script_unterminated", "<script>4", "4", 8, 1),
+	MROW("map_processing_instruction", "<?x?>1", "1", 5, 1),
+	MROW("map_unterminated_tag", "a<b 1", "a<b 1",
+	    0, 1, 1, 1, 2, 1, 3, 1, 4, 1),
+	MROW("map_lt_text", "1 < 2", "1 < 2", 0, 1, 1, 1, 2, 1, 3, 1, 4, 1),
+};
+
+#define MK_NMAP (sizeof(mk_map_cases) / sizeof(mk_map_cases[0]))
+
+/* mk_map_check - dec_markup_map of c->in (out of place or in place)
+ * gives the row's text and map */
+static void
+mk_map_check(const struct mk_map_case *c, int in_place)
+{
+	unsigned char *in = malloc(c->in_len + 1);
+	unsigned char *out = malloc(c->in_len + 1);
+	size_t *src = calloc(c->in_len + 1, sizeof(size_t));
+	size_t *len = calloc(c->in_len + 1, sizeof(size_t));
+	size_t got, k;
+
+	assert_non_null(in);
+	assert_non_null(out);
+	assert_non_null(src);
+	assert_non_null(len);
+	memcpy(in, c->in, c->in_len);
+	got = dec_markup_map(in, c->in_len, in_place ? in : out, src, len);
+	assert_int_equal(got, c->want_len);
+	assert_memory_equal(in_place ? in : out, c->want, got);
+	assert_int_equal(c->npairs, c->want_len);
+	for (k = 0; k < got; k++) {
+		assert_int_equal(src[k], c->map[2 * k]);
+		assert_int_equal(len[k], c->map[2 * k + 1]);
+	}
+	free(in);
+	free(out);
+	free(src);
+	free(len);
+}
+
+/* test_mk_map_row - one map row, out of place and in place */
+static void
+test_mk_map_row(void **state)
+{
+	mk_map_check(*state, 0);
+	mk_map_check(*state, 1);
+}
+
+/* test_mk_map_null - with src or srclen NULL, dec_markup_map is
+ * dec_markup */
+static void
+test_mk_map_null(void **state)
+{
+	static const char in[] = "<p>4111&nbsp;<b>1111</b>&#150;1111"
+	    "<![CDATA[1]]><!-- x --><o:p></o:p>&#x31;11";
+	unsigned char a[sizeof(in)], b[sizeof(in)], c[sizeof(in)];
+	size_t src[sizeof(in)], la, lb, lc;
+
+	(void)state;
+	la = dec_markup((const unsigned char *)in, sizeof(in) - 1, a);
+	lb = dec_markup_map((const unsigned char *)in, sizeof(in) - 1, b,
+	    NULL, NULL);
+	lc = dec_markup_map((const unsigned char *)in, sizeof(in) - 1, c,
+	    src, NULL);
+	assert_int_equal(la, lb);
+	assert_int_equal(la, lc);
+	assert_memory_equal(a, b, la);
+	assert_memory_equal(a, c, la);
+}
+
 /* mk_rand - xorshift32 */
 static uint32_t
 mk_rand(uint32_t *s)
@@ -127,6 +251,26 @@ mk_rand(uint32_t *s)
 	*s ^= *s >> 17;
 	*s ^= *s << 5;
 	return *s;
+}
+
+/* mk_map_sane - the map is inside the input, in order, and a byte
+ * mapped to one input byte is that byte */
+static void
+mk_map_sane(const unsigned char *in, size_t n, const unsigned char *out,
+    size_t got, const size_t *src, const size_t *len)
+{
+	size_t k;
+
+	for (k = 0; k < got; k++) {
+		assert_true(len[k] >= 1);
+		assert_true(src[k] + len[k] <= n);
+		if (k > 0)
+			assert_true(src[k] >= src[k - 1]);
+		if (len[k] == 1)
+			assert_int_equal(out[k], in[src[k]]);
+		else
+			assert_true(in[src[k]] == '<' || in[src[k]] == '&');
+	}
 }
 
 /* test_mk_fuzz - random inputs made of markup fragments: output never
@@ -141,9 +285,10 @@ test_mk_fuzz(void **state)
 		"<w:t>", "/", "?", "!", "a", " ", "\0", "\xff", "&#1234567",
 		"&ZeroWidthSpace;", "&#150", "<br/>", "<text:s/>",
 	};
-	unsigned char tmp[512], *in = NULL, *out = NULL;
+	unsigned char tmp[512], *in = NULL, *out = NULL, *out2 = NULL;
+	size_t src[512], len[512];
 	uint32_t s = 31337;
-	size_t n, l, got;
+	size_t n, l, got, got2;
 	int round, k;
 
 	(void)state;
@@ -166,8 +311,15 @@ test_mk_fuzz(void **state)
 		memcpy(in, tmp, n);
 		got = dec_markup(in, n, out);
 		assert_true(got <= n);
+		out2 = malloc(n + 1);
+		assert_non_null(out2);
+		got2 = dec_markup_map(in, n, out2, src, len);
+		assert_int_equal(got2, got);
+		assert_memory_equal(out2, out, got);
+		mk_map_sane(in, n, out, got, src, len);
 		free(in);
 		free(out);
+		free(out2);
 	}
 }
 
@@ -219,8 +371,8 @@ test_mk_many_lt(void **state)
 int
 main(void)
 {
-	struct CMUnitTest tests[MK_NCASES + 2];
-	size_t i;
+	struct CMUnitTest tests[MK_NCASES + MK_NMAP + 3];
+	size_t i, k;
 
 	memset(tests, 0, sizeof(tests));
 	for (i = 0; i < MK_NCASES; i++) {
@@ -228,6 +380,12 @@ main(void)
 		tests[i].test_func = test_mk_row;
 		tests[i].initial_state = (void *)&mk_cases[i];
 	}
+	for (k = 0; k < MK_NMAP; k++, i++) {
+		tests[i].name = mk_map_cases[k].name;
+		tests[i].test_func = test_mk_map_row;
+		tests[i].initial_state = (void *)&mk_map_cases[k];
+	}
+	tests[i++] = (struct CMUnitTest)cmocka_unit_test(test_mk_map_null);
 	tests[i++] = (struct CMUnitTest)cmocka_unit_test(test_mk_fuzz);
 	tests[i] = (struct CMUnitTest)cmocka_unit_test(test_mk_many_lt);
 	return cmocka_run_group_tests_name("dec_markup", tests, NULL, NULL);

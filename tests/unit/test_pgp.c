@@ -134,7 +134,7 @@ test_roundtrip(void **state)
 
 	(void)state;
 	assert_int_equal(act_encrypt(a, (const unsigned char *)msg,
-	    sizeof(msg) - 1, 1, enc_fn, &ea, &e, err, sizeof(err)), PM_OK);
+	    sizeof(msg) - 1, 1, NULL, enc_fn, &ea, &e, err, sizeof(err)), PM_OK);
 	assert_null(memmem(e.body, e.body_len, "4111 1111", 9));
 	assert_non_null(memmem(e.body, e.body_len, "Version: 1", 10));
 	for (i = 0; i < e.nhdrs; i++) {
@@ -173,7 +173,7 @@ test_no_content_type(void **state)
 
 	(void)state;
 	assert_int_equal(act_encrypt(a, (const unsigned char *)m2,
-	    sizeof(m2) - 1, 0, enc_fn, &ea, &e, err, sizeof(err)), PM_OK);
+	    sizeof(m2) - 1, 0, NULL, enc_fn, &ea, &e, err, sizeof(err)), PM_OK);
 	for (i = 0; i < e.nhdrs; i++) {
 		added_ct |= e.hdrs[i].index == 0
 		    && strcmp(e.hdrs[i].name, "Content-Type") == 0;
@@ -197,7 +197,7 @@ test_unknown_fingerprint(void **state)
 
 	(void)state;
 	assert_int_equal(act_encrypt(a, (const unsigned char *)msg,
-	    sizeof(msg) - 1, 0, enc_fn, &ea, &e, err, sizeof(err)),
+	    sizeof(msg) - 1, 0, NULL, enc_fn, &ea, &e, err, sizeof(err)),
 	    PM_ENOKEY);
 	assert_non_null(strstr(err, "enrolled"));
 	pm_arena_free(a);
