@@ -266,13 +266,16 @@ static const struct am_row am_rows[] = {
 	  .masked = 2 },
 	/* the two cases where act_mask's old private copy of the markup
 	   rules differed from dec_markup: Outlook's <o:p> is inline (the
-	   scanner reads one 16-digit run), and &#150; is windows-1252's
-	   en dash, a separator */
+	   scanner reads "4111  1111 ...", two spaces; a block <o:p> and
+	   </o:p> would make four, past the detector's separator run of
+	   at most 3), and &#150; is windows-1252's en dash, a separator */
 	{ .name = "html_o_p_between_groups",
 	  .msg = "Subject: h" CRLF "Content-Type: text/html" CRLF CRLF
+	    "<p>4111 <o:p></o:p> 1111 1111 1111</p>" CRLF
 	    "<p>41111111<o:p></o:p>11111111</p>" CRLF,
-	  .want_body = "<p>411111**<o:p></o:p>****1111</p>" CRLF,
-	  .masked = 1 },
+	  .want_body = "<p>4111 <o:p></o:p> 11** **** 1111</p>" CRLF
+	    "<p>411111**<o:p></o:p>****1111</p>" CRLF,
+	  .masked = 2 },
 	{ .name = "html_cp1252_dash_separator",
 	  .msg = "Subject: h" CRLF "Content-Type: text/html" CRLF CRLF
 	    "<p>4111&#150;1111&#150;1111&#150;1111</p>" CRLF,
