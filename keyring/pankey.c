@@ -253,6 +253,7 @@ pankey_init(struct pankey *pk)
 {
 	struct kr_state st;
 	char detail[256];
+	pm_status ps;
 	int rc;
 
 	if (pankey_allow(pk, PO_DUAL | PO_SAMEOS | PO_MINRSA | PO_MINECC |
@@ -271,8 +272,10 @@ pankey_init(struct pankey *pk)
 	if (pk->given & PO_PERIOD)
 		st.cryptoperiod_days = (uint32_t)pk->period;
 	st.created = pk->now;
-	if (kr_store_create(pk->dir, &st, pk->err, sizeof(pk->err)) != PM_OK)
-		return pankey_fail(pk, PK_USAGE, pk->err);
+	ps = kr_store_create(pk->dir, &st, pk->err, sizeof(pk->err));
+	if (ps != PM_OK)
+		return pankey_fail(pk, ps == PM_ECONFIG ? PK_REFUSED : PK_USAGE,
+		    pk->err);
 	rc = pankey_begin(pk, &st, 1);
 	snprintf(detail, sizeof(detail), "dual_control=%d allow_same_os_user=%d"
 	    " min_rsa_bits=%lu min_ecc_bits=%lu cryptoperiod_days=%lu",
@@ -710,6 +713,12 @@ pankey_enroll(struct pankey *pk)
 	if (ks != PM_OK) {
 		rc = pankey_fail(pk, ks == PM_ECONFIG ? PK_REFUSED : PK_USAGE,
 		    pk->err);
+		goto out;
+	}
+	if (strcmp(ki.fpr, fpr) == 0 && kr_life_fpr_revoked(&st, fpr)) {
+		snprintf(why, sizeof(why), "fingerprint %s was revoked before "
+		    "and is refused for ever; ask the owner for a new key", fpr);
+		rc = pankey_fail(pk, PK_REFUSED, why);
 		goto out;
 	}
 	if (pankey_key_refused(pk, &ki, fpr, addr, &uidmatch) != 0) {

@@ -16,9 +16,10 @@
  *    si sheet h line-break table-cell table-row covered-table-cell; and
  *    "s" (ODF text:s, a space) only with a prefix, since HTML's <s> is
  *    inline strike-through; and not "o:p", the empty element Outlook
- *    puts in its HTML paragraphs, which browsers render as nothing. Runs and text nodes (w:r, w:t, a:r, a:t,
- *    <r>/<t> in sharedStrings, span, b, i, font, a, ...) are inline,
- *    so a number split over runs is contiguous, as Word shows it.
+ *    puts in its HTML paragraphs, which browsers render as nothing.
+ *    Runs and text nodes (w:r, w:t, a:r, a:t, <r>/<t> in
+ *    sharedStrings, span, b, i, font, a, ...) are inline, so a number
+ *    split over runs is contiguous, as Word shows it.
  *  - Comments <!-- --> and processing instructions <? ?> are removed;
  *    <![CDATA[ ]]> content is kept as text, undecoded.
  *  - <script> and <style> content is removed up to its end tag.

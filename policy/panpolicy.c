@@ -1,8 +1,9 @@
 /*
  * panpolicy - check a policy file, or explain what it decides for an
  * envelope and a set of facts. Exit 0 ok, 1 problems in the policy,
- * 2 usage or I/O error. Keyring checks (-k) wait for pankey's library;
- * until then -k is accepted and reported as not available.
+ * 2 usage or I/O error. With -k the keyring (pankey's directory) says
+ * who has an active key: check reports encrypt rules for exact addresses
+ * without one, explain shows which keys would be used.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -13,6 +14,7 @@
 
 #include <libconfig.h>
 
+#include "kr_view.h"
 #include "pol_check.h"
 #include "pol_decide.h"
 #include "pol_explain.h"
@@ -28,6 +30,7 @@ struct panpolicy_opts {
 	const char *conf;
 	const char *policy;
 	const char *keyring;
+	struct kr_view *view;		/* the keyring, with -k */
 	const char *from;
 	const char *rcpts[PANPOLICY_MAXRCPT];
 	size_t nrcpts;
@@ -60,7 +63,7 @@ panpolicy_usage(FILE *fp)
 	    "  -c CONFIG         daemon config whose 'policy' setting names the policy\n"
 	    "                    (default " PANPOLICY_CONF ")\n"
 	    "  -p POLICY         the policy file\n"
-	    "  -k KEYRING        keyring directory (needs pankey; not built yet)\n"
+	    "  -k KEYRING        keyring directory (pankey -k), for key checks\n"
 	    "  --from SENDER     envelope sender ('' for the null sender)\n"
 	    "  --rcpt RCPT       envelope recipient (repeat for several)\n"
 	    "  --pans N          N distinct card numbers found (default 1)\n"
@@ -130,6 +133,8 @@ out:
 	return rc;
 }
 
+static int panpolicy_has_key(void *arg, const char *addr);
+
 /* panpolicy_load - load (and report on) the policy */
 static int
 panpolicy_load(struct panpolicy_opts *o, struct pol **p)
@@ -141,10 +146,16 @@ panpolicy_load(struct panpolicy_opts *o, struct pol **p)
 
 	if (o->policy == NULL && (rc = panpolicy_conf_policy(o)) != EX_OK_)
 		return rc;
-	if (o->keyring != NULL) {
-		pol_diag_safe(o->keyring, safe, sizeof(safe));
-		fprintf(stderr, "panpolicy: keyring checks need pankey (not "
-		    "built yet); -k %s ignored\n", safe);
+	if (o->keyring != NULL && o->view == NULL) {
+		char err[600];
+
+		if (kr_view_load(o->keyring, &o->view, err, sizeof(err))
+		    != PM_OK) {
+			pol_diag_safe(err, safe, sizeof(safe));
+			fprintf(stderr, "panpolicy: %s; check the path given with"
+			    " -k (pankey -k DIR list)\n", safe);
+			return EX_USAGE_;
+		}
 	}
 	pol_diags_init(&d);
 	st = pol_load_file(o->policy, p, &d);
@@ -169,6 +180,15 @@ panpolicy_check(struct panpolicy_opts *o)
 	char safe[POL_DIAG_MAX];
 	int rc = panpolicy_load(o, &p);
 
+	if (rc == EX_OK_ && o->view != NULL) {
+		struct pol_diags d;
+
+		pol_diags_init(&d);
+		if (pol_check_keys(p, panpolicy_has_key, o, &d) != PM_OK)
+			rc = EX_PROBLEMS;
+		pol_diags_print(&d, stderr);
+		pol_diags_fini(&d);
+	}
 	if (rc == EX_OK_) {
 		pol_diag_safe(o->policy, safe, sizeof(safe));
 		printf("%s: ok, %zu rule%s\n", safe, p->nrules,
@@ -178,13 +198,15 @@ panpolicy_check(struct panpolicy_opts *o)
 	return rc;
 }
 
-/* panpolicy_has_key - --assume-key: the addresses given have a key */
+/* panpolicy_has_key - the keyring (-k) or --assume-key says so */
 static int
 panpolicy_has_key(void *arg, const char *addr)
 {
 	const struct panpolicy_opts *o = arg;
 	size_t i;
 
+	if (o->view != NULL && kr_view_has_key(o->view, addr))
+		return 1;
 	for (i = 0; i < o->nkeys; i++)
 		if (strcmp(o->keys[i], addr) == 0)
 			return 1;
@@ -245,7 +267,7 @@ panpolicy_explain(struct panpolicy_opts *o)
 	panpolicy_facts(o);
 	rc = EX_USAGE_;
 	st = pol_decide(p, o->from, o->rcpts, o->nrcpts, &o->facts,
-	    o->nkeys > 0 ? panpolicy_has_key : NULL, o, &dec);
+	    o->nkeys > 0 || o->view ? panpolicy_has_key : NULL, o, &dec);
 	if (st != PM_OK) {
 		fprintf(stderr, "panpolicy: %s\n", pm_status_str(st));
 		goto out;
@@ -256,7 +278,7 @@ panpolicy_explain(struct panpolicy_opts *o)
 	x.from = o->from;
 	x.rcpts = o->rcpts;
 	x.dec = dec;
-	x.keys_known = o->nkeys > 0;
+	x.keys_known = o->nkeys > 0 || o->view != NULL;
 	if (o->json) {
 		j = pol_explain_json(&x);
 		if (j == NULL || json_dumpf(j, stdout, JSON_COMPACT) != 0)
@@ -466,6 +488,7 @@ main(int argc, char **argv)
 	}
 	rc = explain ? panpolicy_explain(o) : panpolicy_check(o);
 out:
+	kr_view_free(o->view);
 	free(o);
 	return rc;
 }

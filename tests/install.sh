@@ -104,6 +104,7 @@ verify_unit() {
 # unit_settings UNIT WHAT - the settings the issue asks for are there
 unit_settings() {
 	local unit=$1 what=$2 k missing=""
+	# shellcheck disable=SC2016 # $MAINPID is literal text of the unit
 	for k in 'Type=simple' 'User=panmilter' 'NoNewPrivileges=yes' \
 	    'ProtectSystem=strict' 'ProtectHome=yes' 'PrivateTmp=yes' \
 	    'LimitCORE=0' 'RuntimeDirectory=panmilter' 'CapabilityBoundingSet=' \
@@ -181,7 +182,7 @@ test_install() {
 	if [ -z "$f" ]; then
 		ok "uninstall leaves no file of ours"
 	else
-		notok "uninstall leaves files:" $f
+		notok "uninstall leaves files: $(echo "$f" | tr '\n' ' ')"
 	fi
 	t "uninstall keeps the admin's panmilter.conf" \
 	    grep -qx "# admin's own" "$D/etc/panmilter/panmilter.conf"
@@ -280,6 +281,7 @@ test_daemon() {
 	fi
 	kill -HUP "$DPID" 2>/dev/null
 	sleep 0.5
+	# shellcheck disable=SC2016 # expanded by the inner sh
 	t "$what: SIGHUP reloads and keeps it running" \
 	    sh -c 'kill -0 "$1" && grep -q "reload requested" "$2"' sh "$DPID" "$d/out"
 	kill -TERM "$DPID" 2>/dev/null

@@ -149,12 +149,22 @@ else
 fi
 
 # -k: accepted, and the missing keyring support is said out loud
-if (cd "$top" && "$bin" check -k "$tmp" \
-    contrib/policies/block-everything.conf) >"$tmp/out" 2>"$tmp/err" &&
-    grep -q 'keyring checks need pankey (not built yet)' "$tmp/err"; then
-	ok "check -k reports the keyring gap"
+# -k: an encrypt rule for an exact address without an enrolled key
+pankey=$(dirname "$bin")/pankey
+printf 'rules = ( { name = "acq"; recipients = [ "alice@acquirer.example" ];\n  action = "encrypt"; } );\n' >"$tmp/enc.conf"
+if [ -x "$pankey" ] && "$pankey" -k "$tmp/kr" init >/dev/null 2>&1 &&
+    ! "$bin" check -k "$tmp/kr" "$tmp/enc.conf" >"$tmp/out" 2>"$tmp/err" &&
+    grep -q 'enc.conf:1: .*alice@acquirer.example' "$tmp/err"; then
+	ok "check -k reports an encrypt rule without an enrolled key"
 else
-	not_ok "check -k reports the keyring gap"; cat "$tmp/err"
+	not_ok "check -k reports an encrypt rule without an enrolled key"
+	cat "$tmp/err"
+fi
+if ! "$bin" check -k "$tmp/nonexistent" "$tmp/enc.conf" >"$tmp/out" 2>"$tmp/err" &&
+    grep -q 'check the path given with -k' "$tmp/err"; then
+	ok "check -k on a missing keyring says what to do"
+else
+	not_ok "check -k on a missing keyring says what to do"; cat "$tmp/err"
 fi
 
 # every option of --help is in panpolicy(8)

@@ -87,11 +87,17 @@ e2e_wait_delivered 1 30 && e2e_ok "clean message delivered" ||
 [ "$(e2e_sink_count)" = 1 ] && e2e_ok "no hostile message delivered" ||
     e2e_fail "$(e2e_sink_count) messages in the sink, want 1"
 
-# the limits named in the log (unscannable, not an error or a timeout)
+# decided as unscannable (not an error, not a timeout) ...
+n=$(grep -c 'action=reject rule=unscannable' "$LOG")
+[ "$n" -ge 4 ] && e2e_ok "4 messages logged as rule=unscannable" ||
+    e2e_fail "rule=unscannable logged $n times, want 4"
+# ... and the log names the limit (panmilter(8) LIMITS: "with the
+# limit's name as the reason"), so an operator can tell a zip bomb from
+# deep nesting
 for r in 'max_archive_ratio\|max_decoded_size' 'max_depth'; do
 	n=$(grep -c "reason=\($r\)" "$LOG")
-	[ "$n" -ge 2 ] && e2e_ok "unscannable reason ($r) logged $n times" ||
-	    e2e_fail "reason $r logged $n times, want 2: $(tail -n 5 "$LOG")"
+	[ "$n" -ge 2 ] && e2e_ok "limit ($r) named in the log $n times" ||
+	    e2e_fail "limit $r named in the log $n times, want 2: $(grep -o 'reason=[^ ]*' "$LOG" | sort | uniq -c | tr '\n' ' ')"
 done
 
 # 3. still alive, still serving

@@ -272,9 +272,9 @@ static const struct am_row am_rows[] = {
 	{ .name = "html_o_p_between_groups",
 	  .msg = "Subject: h" CRLF "Content-Type: text/html" CRLF CRLF
 	    "<p>4111 <o:p></o:p> 1111 1111 1111</p>" CRLF
-	    "<p>41111111<o:p></o:p>11111111</p>" CRLF,
+	    "<p>and 41111111<o:p></o:p>11111111</p>" CRLF,
 	  .want_body = "<p>4111 <o:p></o:p> 11** **** 1111</p>" CRLF
-	    "<p>411111**<o:p></o:p>****1111</p>" CRLF,
+	    "<p>and 411111**<o:p></o:p>****1111</p>" CRLF,
 	  .masked = 2 },
 	{ .name = "html_cp1252_dash_separator",
 	  .msg = "Subject: h" CRLF "Content-Type: text/html" CRLF CRLF
