@@ -71,6 +71,9 @@ FUZZ_BINS := $(patsubst fuzz/%.c,build/fuzz/%,$(FUZZ_SRCS))
 # link order: callers before callees
 APPLIBS	= $(LIBPOL) $(LIBKR) $(LIBPM)
 
+# keep objects of pattern rules (no rebuild of test objects each run)
+.SECONDARY:
+
 .PHONY: all check unit asan golden scripts corpus e2e fuzz fuzz-smoke fuzz-build bench \
 	demo deps install uninstall deb clean distclean lint leakscan tests
 

@@ -285,6 +285,50 @@ kr_life_approve(struct kr_state *st, const char *addr, const char *fpr,
 	return PM_OK;
 }
 
+/* kr_life_refresh - new expiry/subkeys for an enrolled primary key */
+pm_status
+kr_life_refresh(struct kr_state *st, const struct kr_enroll *key,
+    const struct kr_actor *who, size_t *idx, char *why, size_t whylen)
+{
+	char w[200];
+	struct kr_enroll *e = NULL;
+	size_t i;
+
+	if (kr_life_custodian(st, who, why, whylen) != 0)
+		return PM_ECONFIG;
+	for (i = 0; i < st->nenr && e == NULL; i++) {
+		if (st->enr[i].state != KR_REVOKED &&
+		    strcmp(st->enr[i].address, key->address) == 0 &&
+		    strcmp(st->enr[i].fpr, key->fpr) == 0)
+			e = &st->enr[i];
+	}
+	if (e == NULL) {
+		snprintf(why, whylen, "%s is not enrolled (pending or active) "
+		    "for %.200s; a new key needs pankey enroll",
+		    kr_life_fpr_revoked(st, key->fpr) ? "this revoked key" :
+		    "this key", key->address);
+		return PM_ECONFIG;
+	}
+	if (!kr_life_strength_ok(st, key->algo, key->bits, w, sizeof(w)) ||
+	    !kr_life_strength_ok(st, key->primary_algo, key->primary_bits, w,
+	    sizeof(w))) {
+		snprintf(why, whylen, "key too weak: %s", w);
+		return PM_ECONFIG;
+	}
+	if (key->expires != 0 && key->expires <= who->now) {
+		snprintf(why, whylen, "the key has expired; ask the owner to "
+		    "extend it");
+		return PM_ECONFIG;
+	}
+	memcpy(e->algo, key->algo, sizeof(e->algo));
+	e->bits = key->bits;
+	memcpy(e->primary_algo, key->primary_algo, sizeof(e->primary_algo));
+	e->primary_bits = key->primary_bits;
+	e->expires = key->expires;
+	*idx = (size_t)(e - st->enr);
+	return PM_OK;
+}
+
 /* kr_life_match - does enrollment e match the revoke selector? */
 static int
 kr_life_match(const struct kr_enroll *e, enum kr_life_sel sel,

@@ -27,6 +27,12 @@
  *				fpr, algorithm facts, expiry and the uid
  *				mismatch reason; the new record is st->enr[idx].
  *	kr_life_approve(st, addr, fpr_or_NULL, who, &idx, why, n)
+ *	kr_life_refresh(st, key, who, &idx, why, n)	the owner extended
+ *				or re-keyed the subkeys of an enrolled key
+ *				(same pinned primary fingerprint): updates
+ *				algorithms, sizes and expiry of the pending
+ *				or active enrollment key->address/key->fpr;
+ *				its state and approvals stay.
  *	kr_life_revoke(st, sel, value, reason, who, &count, why, n)
  *				sel: address, fingerprint or domain; every
  *				pending or active match is revoked.
@@ -76,6 +82,8 @@ pm_status kr_life_enroll(struct kr_state *st, const struct kr_enroll *key,
 pm_status kr_life_approve(struct kr_state *st, const char *addr,
     const char *fpr, const struct kr_actor *who, size_t *idx, char *why,
     size_t whylen);
+pm_status kr_life_refresh(struct kr_state *st, const struct kr_enroll *key,
+    const struct kr_actor *who, size_t *idx, char *why, size_t whylen);
 pm_status kr_life_revoke(struct kr_state *st, enum kr_life_sel sel,
     const char *value, enum kr_reason reason, const struct kr_actor *who,
     size_t *count, char *why, size_t whylen);

@@ -8,7 +8,6 @@
  * text unchanged, and act_mask's safety net decides.
  */
 #include <iconv.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -115,11 +114,11 @@ act_mask_text_plain(const struct act_mask_text *tx, const unsigned char *in,
  * Markup: dec_markup_map() writes the visible text t[] (the text the
  * scanner reads) and, for each byte of it, the input offset of the
  * construct it came from (src[]) and that construct's length (len[]).
- * A visible ASCII digit comes either from a literal digit (len 1) or
- * from a numeric reference ("&#52;", replaced whole by the mask
- * character); named references never decode to digits, and a block
- * tag's space or a decoded separator is never a digit, so it is never
- * touched.
+ * A visible ASCII digit is either a literal digit (len 1) or a
+ * character reference ("&#52;", "&#x34", replaced whole by the mask
+ * character). Only digits are ever replaced: a block tag's space, a
+ * decoded separator and every other byte of the markup stay as they
+ * are.
  */
 struct act_mask_text_map {
 	unsigned char *t;

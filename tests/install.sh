@@ -85,6 +85,13 @@ check_conf() {
 		t "$what: panmilter -n with policy $(basename "$p")" \
 		    "$bin" -n -c "$d/panmilter.conf"
 	done
+	# the keyring line, uncommented, with a keyring made by pankey init
+	if [ -x "$(dirname "$bin")/pankey" ] && grep -q '^#keyring = ' "$d/panmilter.conf"; then
+		"$(dirname "$bin")/pankey" -k "$d/keyring" init >/dev/null 2>&1
+		sed -i "s|^#keyring = .*|keyring = \"$d/keyring\";|" "$d/panmilter.conf"
+		t "$what: panmilter -n with the keyring line and a pankey keyring" \
+		    "$bin" -n -c "$d/panmilter.conf"
+	fi
 }
 
 # verify_unit UNIT SBIN MANROOT WHAT - systemd-analyze verify, with the
