@@ -1,6 +1,7 @@
 /*
  * pankey - key custodians' tool for the recipient keyring: init,
- * custodian add/list, enroll, approve, revoke, list, show, check, audit.
+ * custodian add/list, enroll, approve, refresh, revoke, list, show,
+ * check, audit.
  *
  * Exit 0 ok, 1 refused or problems found, 2 usage or I/O error. Every
  * change runs under an exclusive flock on DIR/lock: load the state,
@@ -83,6 +84,7 @@ pankey_usage(FILE *fp)
 	    "       pankey [-k DIR] enroll ADDRESS KEYFILE --fingerprint FPR --by NAME\n"
 	    "                  [--uid-mismatch-reason TEXT]\n"
 	    "       pankey [-k DIR] approve ADDRESS [--fingerprint FPR] --by NAME\n"
+	    "       pankey [-k DIR] refresh ADDRESS KEYFILE --fingerprint FPR --by NAME\n"
 	    "       pankey [-k DIR] revoke ADDRESS | --fingerprint FPR | --domain DOMAIN\n"
 	    "                  --reason key-compromise|superseded|left|other --by NAME\n"
 	    "       pankey [-k DIR] list [--json]\n"
@@ -210,25 +212,32 @@ pankey_begin(struct pankey *pk, struct kr_state *st, int exclusive)
 }
 
 /*
- * pankey_commit - write armor as keys/FPR.asc (when new), append the
- * audit entry, replace the state; undo on failure
+ * pankey_commit - write armor as keys/FPR.asc (when new, or replacing
+ * it), append the audit entry, replace the state; undo on failure
  */
 static int
 pankey_commit(struct pankey *pk, struct kr_state *st, const char *action,
-    const char *detail, const char *fpr, const char *armor, size_t alen)
+    const char *detail, const char *fpr, const char *armor, size_t alen,
+    int replace)
 {
-	char kpath[KR_STORE_PATH_MAX], name[KR_FPR_MAX + 16];
-	int newkey = 0;
+	char kpath[KR_STORE_PATH_MAX], name[KR_FPR_MAX + 16], e2[256];
+	char *oldkey = NULL;
+	size_t oldlen = 0;
+	int newkey = 0, rc = PK_OK;
 	off_t oldsize = 0;
 
 	if (armor != NULL) {
 		kr_store_key_path(pk->dir, fpr, kpath, sizeof(kpath));
 		snprintf(name, sizeof(name), "%s/%s.asc", KR_STORE_KEYS, fpr);
-		if (!kr_store_exists(kpath)) {
-			if (kr_store_write_atomic(pk->dir, name, armor, alen,
-			    pk->err, sizeof(pk->err)) != PM_OK)
-				return pankey_fail(pk, PK_USAGE, pk->err);
-			newkey = 1;
+		newkey = !kr_store_exists(kpath);
+		if (!newkey && replace && kr_store_read(kpath,
+		    KR_STORE_MAX_KEY, &oldkey, &oldlen, pk->err,
+		    sizeof(pk->err)) != PM_OK)
+			return pankey_fail(pk, PK_USAGE, pk->err);
+		if ((newkey || replace) && kr_store_write_atomic(pk->dir, name,
+		    armor, alen, pk->err, sizeof(pk->err)) != PM_OK) {
+			free(oldkey);
+			return pankey_fail(pk, PK_USAGE, pk->err);
 		}
 	}
 	st->generation++;
@@ -240,11 +249,17 @@ pankey_commit(struct pankey *pk, struct kr_state *st, const char *action,
 		kr_audit_rollback(pk->dir, oldsize);
 		goto undo;
 	}
-	return PK_OK;
+	goto out;
 undo:
-	if (newkey)
+	if (armor != NULL && newkey)
 		unlink(kpath);
-	return pankey_fail(pk, PK_USAGE, pk->err);
+	else if (oldkey != NULL)
+		(void)kr_store_write_atomic(pk->dir, name, oldkey, oldlen, e2,
+		    sizeof(e2));
+	rc = pankey_fail(pk, PK_USAGE, pk->err);
+out:
+	free(oldkey);
+	return rc;
 }
 
 /* pankey_init - create a keyring */
@@ -283,7 +298,7 @@ pankey_init(struct pankey *pk)
 	    (unsigned long)st.min_rsa_bits, (unsigned long)st.min_ecc_bits,
 	    (unsigned long)st.cryptoperiod_days);
 	if (rc == PK_OK)
-		rc = pankey_commit(pk, &st, "init", detail, NULL, NULL, 0);
+		rc = pankey_commit(pk, &st, "init", detail, NULL, NULL, 0, 0);
 	if (rc == PK_OK)
 		printf("pankey: created keyring %s (%s)\n", pk->dir, detail);
 	kr_state_fini(&st);
@@ -329,7 +344,8 @@ pankey_custodian(struct pankey *pk)
 	snprintf(detail, sizeof(detail), "name=%s os_user=%s acknowledged=yes",
 	    pk->args[1], pk->os_user);
 	pk->by = pk->args[1];
-	rc = pankey_commit(pk, &st, "custodian-add", detail, NULL, NULL, 0);
+	rc = pankey_commit(pk, &st, "custodian-add", detail, NULL, NULL, 0,
+	    0);
 	if (rc == PK_OK)
 		printf("pankey: %s registered as a key custodian (OS user %s)\n",
 		    pk->args[1], pk->os_user);
@@ -399,7 +415,7 @@ pankey_approve(struct pankey *pk)
 	snprintf(detail, sizeof(detail), "address=%s fingerprint=%s "
 	    "enrolled_by=%s state=active", addr, st.enr[idx].fpr,
 	    st.enr[idx].enrolled_by);
-	rc = pankey_commit(pk, &st, "approve", detail, NULL, NULL, 0);
+	rc = pankey_commit(pk, &st, "approve", detail, NULL, NULL, 0, 0);
 	if (rc == PK_OK)
 		printf("pankey: approved %s %s: active\n", addr,
 		    st.enr[idx].fpr);
@@ -475,7 +491,7 @@ pankey_revoke(struct pankey *pk)
 	}
 	snprintf(detail, sizeof(detail), "%s=%s reason=%s count=%zu",
 	    sname[sel], val, kr_reason_str(reason), n);
-	rc = pankey_commit(pk, &st, "revoke", detail, NULL, NULL, 0);
+	rc = pankey_commit(pk, &st, "revoke", detail, NULL, NULL, 0, 0);
 	if (rc == PK_OK)
 		printf("pankey: revoked %zu enrollment(s) (%s %s, %s); the "
 		    "milter stops using them with its next message\n", n,
@@ -675,74 +691,161 @@ pankey_enroll_rec(const struct kr_key_info *ki, const char *addr,
 		    sizeof(e->uid_mismatch_reason), "%s", uidwhy);
 }
 
-/* pankey_enroll - check a key file and enroll it for an address */
-static int
-pankey_enroll(struct pankey *pk)
-{
-	struct kr_state st;
+struct pankey_job {
 	struct kr_actor who;
+	char addr[KR_ADDR_MAX];
+	char fpr[KR_FPR_MAX];		/* as typed, normalised */
 	struct kr_key_info ki;
-	struct kr_enroll e;
-	char addr[KR_ADDR_MAX], fpr[KR_FPR_MAX], why[512], detail[1024];
-	char *file = NULL, *armor = NULL;
-	size_t flen = 0, alen = 0, idx = 0;
-	int rc, uidmatch = 0;
-	pm_status ks;
+	char *file, *armor;
+	size_t flen, alen;
+	int uidmatch;
+};
 
-	kr_state_init(&st);
+/* pankey_job_args - ADDRESS KEYFILE --fingerprint --by; 0 or exit code */
+static int
+pankey_job_args(struct pankey *pk, const char *verb, struct pankey_job *j)
+{
 	if (pankey_allow(pk, PO_FPR | PO_BY | PO_UIDWHY, 2, 2) != 0 ||
-	    pankey_address(pk, pk->args[0], addr, sizeof(addr)) != 0 ||
-	    pankey_actor(pk, &who) != 0)
+	    pankey_address(pk, pk->args[0], j->addr, sizeof(j->addr)) != 0 ||
+	    pankey_actor(pk, &j->who) != 0)
 		return pankey_fail(pk, PK_USAGE, pk->err);
-	snprintf(pk->what, sizeof(pk->what), "enroll %s", addr);
-	if (pk->fpr == NULL || kr_key_fpr_norm(pk->fpr, fpr, sizeof(fpr)) != 0)
+	snprintf(pk->what, sizeof(pk->what), "%s %s", verb, j->addr);
+	if (pk->fpr == NULL ||
+	    kr_key_fpr_norm(pk->fpr, j->fpr, sizeof(j->fpr)) != 0)
 		return pankey_fail(pk, PK_USAGE, "--fingerprint FPR is "
 		    "required: the full fingerprint (40 hex digits) that the "
 		    "key owner confirmed out of band");
 	if (pk->uidwhy != NULL && pk->uidwhy[0] == '\0')
 		return pankey_fail(pk, PK_USAGE, "--uid-mismatch-reason: "
 		    "say why the key may be used for this address");
-	if (kr_store_read(pk->args[1], KR_STORE_MAX_KEY, &file, &flen,
+	if (kr_store_read(pk->args[1], KR_STORE_MAX_KEY, &j->file, &j->flen,
 	    pk->err, sizeof(pk->err)) != PM_OK)
 		return pankey_fail(pk, PK_USAGE, pk->err);
-	rc = pankey_begin(pk, &st, 1);
+	return PK_OK;
+}
+
+/* pankey_job_inspect - the key file's facts, and refusals from them */
+static int
+pankey_job_inspect(struct pankey *pk, const struct kr_state *st,
+    struct pankey_job *j)
+{
+	char why[512];
+	pm_status ks;
+
+	ks = kr_key_inspect(j->file, j->flen, &j->ki, &j->armor, &j->alen,
+	    pk->err, sizeof(pk->err));
+	if (ks != PM_OK)
+		return pankey_fail(pk, ks == PM_ECONFIG ? PK_REFUSED :
+		    PK_USAGE, pk->err);
+	if (strcmp(j->ki.fpr, j->fpr) == 0 && kr_life_fpr_revoked(st, j->fpr)) {
+		snprintf(why, sizeof(why), "fingerprint %s was revoked before "
+		    "and is refused for ever; ask the owner for a new key",
+		    j->fpr);
+		return pankey_fail(pk, PK_REFUSED, why);
+	}
+	if (pankey_key_refused(pk, &j->ki, j->fpr, j->addr, &j->uidmatch) != 0)
+		return pankey_fail(pk, PK_REFUSED, pk->err);
+	return PK_OK;
+}
+
+/* pankey_job_free - release the buffers of a job */
+static void
+pankey_job_free(struct pankey_job *j)
+{
+	free(j->file);
+	free(j->armor);
+}
+
+/* pankey_enroll - check a key file and enroll it for an address */
+static int
+pankey_enroll(struct pankey *pk)
+{
+	struct pankey_job j;
+	struct kr_state st;
+	struct kr_enroll e;
+	char why[512], detail[1024];
+	size_t idx = 0;
+	int rc;
+
+	memset(&j, 0, sizeof(j));
+	kr_state_init(&st);
+	rc = pankey_job_args(pk, "enroll", &j);
+	if (rc == PK_OK)
+		rc = pankey_begin(pk, &st, 1);
+	if (rc == PK_OK)
+		rc = pankey_job_inspect(pk, &st, &j);
 	if (rc != PK_OK)
 		goto out;
-	ks = kr_key_inspect(file, flen, &ki, &armor, &alen, pk->err,
-	    sizeof(pk->err));
-	if (ks != PM_OK) {
-		rc = pankey_fail(pk, ks == PM_ECONFIG ? PK_REFUSED : PK_USAGE,
-		    pk->err);
-		goto out;
-	}
-	if (strcmp(ki.fpr, fpr) == 0 && kr_life_fpr_revoked(&st, fpr)) {
-		snprintf(why, sizeof(why), "fingerprint %s was revoked before "
-		    "and is refused for ever; ask the owner for a new key", fpr);
-		rc = pankey_fail(pk, PK_REFUSED, why);
-		goto out;
-	}
-	if (pankey_key_refused(pk, &ki, fpr, addr, &uidmatch) != 0) {
-		rc = pankey_fail(pk, PK_REFUSED, pk->err);
-		goto out;
-	}
-	pankey_enroll_rec(&ki, addr, uidmatch ? NULL : pk->uidwhy, &e);
-	if (kr_life_enroll(&st, &e, &who, &idx, why, sizeof(why)) != PM_OK) {
+	pankey_enroll_rec(&j.ki, j.addr, j.uidmatch ? NULL : pk->uidwhy, &e);
+	if (kr_life_enroll(&st, &e, &j.who, &idx, why, sizeof(why)) != PM_OK) {
 		rc = pankey_fail(pk, PK_REFUSED, why);
 		goto out;
 	}
 	snprintf(detail, sizeof(detail), "address=%s fingerprint=%s algo=%s/%s"
-	    " bits=%lu/%lu state=%s%s%.300s", addr, fpr, e.primary_algo,
+	    " bits=%lu/%lu state=%s%s%.300s", j.addr, j.fpr, e.primary_algo,
 	    e.algo, (unsigned long)e.primary_bits, (unsigned long)e.bits,
-	    kr_estate_str(st.enr[idx].state), uidmatch ? "" :
-	    " uid_mismatch_reason=", uidmatch ? "" : pk->uidwhy);
-	rc = pankey_commit(pk, &st, "enroll", detail, fpr, armor, alen);
+	    kr_estate_str(st.enr[idx].state), j.uidmatch ? "" :
+	    " uid_mismatch_reason=", j.uidmatch ? "" : pk->uidwhy);
+	rc = pankey_commit(pk, &st, "enroll", detail, j.fpr, j.armor, j.alen,
+	    0);
 	if (rc == PK_OK)
-		printf("pankey: enrolled %s %s: %s\n", addr, fpr,
+		printf("pankey: enrolled %s %s: %s\n", j.addr, j.fpr,
 		    st.enr[idx].state == KR_PENDING ? "pending (a second "
 		    "custodian must approve it: pankey approve)" : "active");
 out:
-	free(file);
-	free(armor);
+	pankey_job_free(&j);
+	kr_state_fini(&st);
+	return rc;
+}
+
+/* pankey_refresh - new expiry or subkeys for an enrolled primary key */
+static int
+pankey_refresh(struct pankey *pk)
+{
+	struct pankey_job j;
+	struct kr_state st;
+	struct kr_enroll e;
+	char why[512], detail[1024];
+	int64_t old = 0;
+	size_t idx = 0, i;
+	int rc;
+
+	memset(&j, 0, sizeof(j));
+	kr_state_init(&st);
+	rc = pankey_job_args(pk, "refresh", &j);
+	if (rc == PK_OK)
+		rc = pankey_begin(pk, &st, 1);
+	for (i = 0; rc == PK_OK && i < st.nenr; i++) {
+		if (strcmp(st.enr[i].fpr, j.fpr) == 0 &&
+		    strcmp(st.enr[i].address, j.addr) == 0 &&
+		    st.enr[i].uid_mismatch_reason[0] != '\0' && !pk->uidwhy)
+			pk->uidwhy = st.enr[i].uid_mismatch_reason;
+	}
+	if (rc == PK_OK)
+		rc = pankey_job_inspect(pk, &st, &j);
+	if (rc != PK_OK)
+		goto out;
+	pankey_enroll_rec(&j.ki, j.addr, NULL, &e);
+	for (i = 0; i < st.nenr; i++) {
+		if (strcmp(st.enr[i].fpr, j.fpr) == 0 &&
+		    strcmp(st.enr[i].address, j.addr) == 0)
+			old = st.enr[i].expires;
+	}
+	if (kr_life_refresh(&st, &e, &j.who, &idx, why, sizeof(why)) != PM_OK) {
+		rc = pankey_fail(pk, PK_REFUSED, why);
+		goto out;
+	}
+	snprintf(detail, sizeof(detail), "address=%s fingerprint=%s algo=%s/%s"
+	    " bits=%lu/%lu expires=%lld (was %lld)", j.addr, j.fpr,
+	    e.primary_algo, e.algo, (unsigned long)e.primary_bits,
+	    (unsigned long)e.bits, (long long)e.expires, (long long)old);
+	rc = pankey_commit(pk, &st, "refresh", detail, j.fpr, j.armor, j.alen,
+	    1);
+	if (rc == PK_OK)
+		printf("pankey: refreshed %s %s (%s)\n", j.addr, j.fpr,
+		    kr_estate_str(st.enr[idx].state));
+out:
+	pankey_job_free(&j);
 	kr_state_fini(&st);
 	return rc;
 }
@@ -757,6 +860,7 @@ pankey_dispatch(struct pankey *pk)
 	} cmds[] = {
 		{ "init", pankey_init }, { "custodian", pankey_custodian },
 		{ "enroll", pankey_enroll }, { "approve", pankey_approve },
+		{ "refresh", pankey_refresh },
 		{ "revoke", pankey_revoke }, { "list", pankey_list },
 		{ "show", pankey_show }, { "check", pankey_check },
 		{ "audit", pankey_audit }, { NULL, NULL }

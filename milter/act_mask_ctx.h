@@ -16,6 +16,8 @@
  *	act_mask_grow(a, &v, &cap, n, size)	0, or -1 when out of memory
  *	act_mask_splice_add(ctx, top, off, len, p, n)
  *						PM_OK; PM_ENOMEM.
+ * LIMITS
+ *	Private to act_mask*.c; not for other modules.
  */
 #ifndef ACT_MASK_CTX_H
 #define ACT_MASK_CTX_H

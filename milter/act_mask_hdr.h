@@ -19,6 +19,10 @@
  * API
  *	act_mask_hdr_block(ctx, s, e, top)
  *				PM_OK; PM_ENOMEM; PM_EINTERNAL.
+ * LIMITS
+ *	A re-encoded run of encoded words longer than three times the
+ *	original is not used (the whole value is rewritten instead); a
+ *	value that still reads as a PAN is left to act_mask's safety net.
  */
 #ifndef ACT_MASK_HDR_H
 #define ACT_MASK_HDR_H

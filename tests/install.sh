@@ -309,7 +309,7 @@ test_daemon() {
 # the .deb
 # ---------------------------------------------------------------------
 test_deb() {
-	local deb=$1 X=$TMP/x C=$TMP/ctl list ex=usr/share/doc/panmilter/examples
+	local deb=$1 X=$TMP/x C=$TMP/ctl list out ex=usr/share/doc/panmilter/examples
 	local mans=() f progs
 	for f in "$ROOT"/man/*.8; do mans+=("usr/share/man/man8/${f##*/}"); done
 	for f in "$ROOT"/man/*.5; do mans+=("usr/share/man/man5/${f##*/}"); done
@@ -357,6 +357,17 @@ test_deb() {
 	check_conf "$X/etc/panmilter/panmilter.conf" "$X/usr/sbin/panmilter" \
 	    "deb: /etc/panmilter/panmilter.conf"
 	unit_settings "$X/lib/systemd/system/panmilter.service" "deb"
+	if command -v lintian >/dev/null 2>&1; then
+		out=$(lintian --tag-display-limit 0 "$deb" 2>&1 | grep -v 'root privileges')
+		printf '%s\n' "$out" | sed '/^$/d; s/^/#   lintian: /'
+		if grep -q '^E:' <<<"$out"; then
+			notok "deb: lintian reports no errors"
+		else
+			ok "deb: lintian reports no errors"
+		fi
+	else
+		skip "deb: lintian (not installed)"
+	fi
 	mkdir -p "$TMP/man/man8" "$TMP/man/man5"
 	cp "$ROOT"/man/*.8 "$TMP/man/man8/"; cp "$ROOT"/man/*.5 "$TMP/man/man5/"
 	verify_unit "$X/lib/systemd/system/panmilter.service" "$X/usr/sbin" \

@@ -94,6 +94,7 @@ F_bob=$(mkkey bob bob@partner.example)
 F_dora=$(mkkey dora dora@other.example)
 F_carl=$(mkkey carl carl@other.example)			# uid mismatch
 F_rita=$(mkkey rita rita@partner.example)
+F_erin=$(mkkey erin erin@other.example)			# never enrolled
 F_old=$(mkkey old old@partner.example --faked-system-time 20200101T000000)
 g --quick-gen-key 'Weak <weak@partner.example>' rsa2048 sign,cert,encr 1d
 F_weak=$(fpr_of '<weak@partner.example>')
@@ -106,7 +107,7 @@ g --pinentry-mode loopback --armor --export-secret-keys "$F_alice" \
     >"$tmp/secret.asc"
 cat "$tmp/alice.asc" "$tmp/bob.asc" >"$tmp/two.asc"
 echo "not a key" >"$tmp/garbage.asc"
-for v in "$F_sig" "$F_alice" "$F_bob" "$F_dora" "$F_carl" "$F_rita" \
+for v in "$F_sig" "$F_erin" "$F_alice" "$F_bob" "$F_dora" "$F_carl" "$F_rita" \
     "$F_old" "$F_weak"; do
 	case $v in
 	????????????????????????????????????????) ;;
@@ -267,6 +268,32 @@ t "revoke by domain left the other domain alone" 0 \
 t "check ignores revoked keys" 1 "^dora@other.example" -k "$K" check
 if [ "$(grep -c . "$tmp/out")" -eq 1 ]; then ok "check: one line per problem"
 else not_ok "check: one line per problem"; fi
+
+# --- refresh: the owner extended the key ---------------------------------
+g --quick-set-expire "$F_dora" 10d
+g --quick-set-expire "$F_dora" 10d '*'
+g --armor --export "$F_dora" >"$tmp/dora-10d.asc"
+t "refresh with the wrong fingerprint" 1 "fingerprint mismatch" -k "$K" \
+    refresh dora@other.example "$tmp/dora-10d.asc" --fingerprint "$F_bob" \
+    --by carol
+t "refresh a key that is not enrolled" 1 "not enrolled .* for erin@other.example; a new key needs pankey enroll" \
+    -k "$K" refresh erin@other.example "$tmp/erin.asc" --fingerprint "$F_erin" \
+    --by carol
+t "refresh a revoked key" 1 "refused for ever" -k "$K" refresh \
+    alice@partner.example "$tmp/alice.asc" --fingerprint "$F_alice" --by carol
+t "refresh by an unregistered custodian" 1 "not a registered custodian" \
+    -k "$K" refresh dora@other.example "$tmp/dora-10d.asc" \
+    --fingerprint "$F_dora" --by eve
+old_key=$(sha256sum <"$K/keys/$F_dora.asc")
+t "refresh" 0 "refreshed dora@other.example $F_dora \(active\)" -k "$K" \
+    refresh dora@other.example "$tmp/dora-10d.asc" --fingerprint "$F_dora" \
+    --by carol
+check "refresh replaced the stored key" \
+    test "$(sha256sum <"$K/keys/$F_dora.asc")" != "$old_key"
+t "check after refresh: no key expires within 5 days" 0 "" -k "$K" check \
+    --warn-days 5
+t "check after refresh: within 30 days" 1 "dora@other.example .*expires in (9|10) days" \
+    -k "$K" check --warn-days 30
 
 # --- audit ------------------------------------------------------------
 t "audit lists every change" 0 "^[0-9]+ [0-9T:-]+Z revoke by=carol .*domain=partner.example" \

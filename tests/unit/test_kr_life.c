@@ -380,6 +380,56 @@ test_revoke_domain(void **state)
 	kr_state_fini(&st);
 }
 
+/* test_refresh - new expiry/subkey for an enrolled key; state stays */
+static void
+test_refresh(void **state)
+{
+	struct kr_state st;
+	struct kr_enroll e;
+	char why[512], *b = NULL;
+	size_t idx = 9, n;
+
+	(void)state;
+	setup(&st, 1, 0);
+	enroll_ok(&st, "alice@partner.example", FPR_A, &carol);
+	enroll_ok(&st, "bob@partner.example", FPR_B, &carol);
+	e = key("alice@partner.example", FPR_A);
+	e.expires = NOW + 900 * DAY;
+	strcpy(e.algo, "rsa");
+	e.bits = 4096;
+	assert_int_equal(kr_life_refresh(&st, &e, &dave, &idx, why,
+	    sizeof(why)), PM_OK);
+	assert_int_equal(idx, 0);
+	assert_int_equal(st.enr[0].expires, NOW + 900 * DAY);
+	assert_string_equal(st.enr[0].algo, "rsa");
+	assert_int_equal(st.enr[0].bits, 4096);
+	assert_int_equal(st.enr[0].state, KR_PENDING);	/* approval still due */
+	assert_string_equal(st.enr[0].enrolled_by, "carol");
+	b = snap(&st);
+	refused(&st, b, kr_life_refresh(&st, &e, &mallory, &idx, why,
+	    sizeof(why)), why, "not a registered custodian");
+	e.bits = 2048;
+	refused(&st, b, kr_life_refresh(&st, &e, &dave, &idx, why,
+	    sizeof(why)), why, "key too weak: rsa 2048");
+	e = key("alice@partner.example", FPR_A);
+	e.expires = NOW - 1;
+	refused(&st, b, kr_life_refresh(&st, &e, &dave, &idx, why,
+	    sizeof(why)), why, "the key has expired");
+	e = key("alice@partner.example", FPR_B);	/* bob's key */
+	refused(&st, b, kr_life_refresh(&st, &e, &dave, &idx, why,
+	    sizeof(why)), why, "this key is not enrolled");
+	free(b);
+	assert_int_equal(kr_life_revoke(&st, KR_SEL_ADDRESS,
+	    "bob@partner.example", KR_REASON_LEFT, &dave, &n, why,
+	    sizeof(why)), PM_OK);
+	b = snap(&st);
+	e = key("bob@partner.example", FPR_B);
+	refused(&st, b, kr_life_refresh(&st, &e, &dave, &idx, why,
+	    sizeof(why)), why, "this revoked key is not enrolled");
+	free(b);
+	kr_state_fini(&st);
+}
+
 struct strength {
 	const char *name;
 	const char *algo;
@@ -535,6 +585,7 @@ main(void)
 		cmocka_unit_test(test_revoke_address),
 		cmocka_unit_test(test_revoke_fpr_forever),
 		cmocka_unit_test(test_revoke_domain),
+		cmocka_unit_test(test_refresh),
 		cmocka_unit_test(test_strength_configurable),
 		cmocka_unit_test(test_check),
 	};
