@@ -76,6 +76,23 @@ kr_store_sync_dir(const char *dir)
 	return rc;
 }
 
+/*
+ * kr_store_keep_mode - give the new file the mode and group of the one
+ * it replaces, so an administrator's choice (say 0640, group panmilter)
+ * survives every update; a new file keeps 0644 less the umask
+ */
+static int
+kr_store_keep_mode(int fd, const char *dst)
+{
+	struct stat sb;
+
+	if (stat(dst, &sb) != 0)
+		return 0;
+	if (fchown(fd, (uid_t)-1, sb.st_gid) != 0)
+		(void)0;	/* not a member of that group: keep ours */
+	return fchmod(fd, sb.st_mode & 07777);
+}
+
 /* kr_store_write_atomic - replace dir/name by data, atomically */
 pm_status
 kr_store_write_atomic(const char *dir, const char *name, const void *data,
@@ -97,6 +114,9 @@ kr_store_write_atomic(const char *dir, const char *name, const void *data,
 	}
 	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0)
+		goto fail;
+	step = "fchmod";
+	if (kr_store_keep_mode(fd, dst) != 0)
 		goto fail;
 	step = "write";
 	if (kr_store_write_all(fd, data, len) != 0)

@@ -14,6 +14,8 @@
  *	  fsync of the directory. So DIR/state is replaced by a new inode
  *	  on every change, which is what the milter's snapshot check
  *	  (stat: device, inode) relies on to see a revocation at once.
+ *	- A replaced file keeps the mode (and, when allowed, the group) of
+ *	  the file it replaces; a new one is created 0644 less the umask.
  *	- Writers hold an exclusive flock on DIR/lock from reading the
  *	  state to renaming the new one; readers may take a shared one.
  *	- Errors name the path and the errno text, and say what to do.

@@ -239,6 +239,29 @@ milter_protocol = 6" ]; then
 	t "debian/panmilter.postinst is valid sh" sh -n "$ROOT/debian/panmilter.postinst"
 }
 
+# the example config and the PCI DSS guide keep up with the code
+test_docs() {
+	local k missing="" r
+	for k in $(sed -n 's/^	{ "\([a-z_0-9]*\)", .*/\1/p' "$ROOT/milter/conf.c"); do
+		grep -qE "^#?$k = " "$ROOT/contrib/panmilter.conf" || missing="$missing $k"
+	done
+	if [ -z "$missing" ]; then
+		ok "contrib/panmilter.conf shows every setting of conf.c"
+	else
+		notok "contrib/panmilter.conf lacks settings:$missing"
+	fi
+	missing=""
+	for r in 3.2.1 3.3.1 3.4.1 3.5.1 3.5.1.1 3.6.1 3.6.1.1 3.7.1 3.7.2 3.7.3 \
+	    3.7.4 3.7.5 3.7.6 3.7.7 3.7.8 4.2.2 10.2; do
+		grep -qE "^(### |\| )$r[ –]" "$ROOT/docs/PCI-DSS.md" || missing="$missing $r"
+	done
+	if [ -z "$missing" ]; then
+		ok "docs/PCI-DSS.md has a section or row for every requirement"
+	else
+		notok "docs/PCI-DSS.md lacks requirements:$missing"
+	fi
+}
+
 # the daemon the way the unit runs it: unprivileged from the start (no
 # capabilities, no new privileges), user nobody with supplementary group
 # postfix standing in for panmilter; the socket must end up 0660
@@ -380,6 +403,7 @@ if [ "${1:-}" = "--deb" ]; then
 else
 	test_install
 	test_snippets
+	test_docs
 	test_daemon
 fi
 echo "$PASS passed, $FAIL failed"

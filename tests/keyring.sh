@@ -235,6 +235,7 @@ t "check with a bad --warn-days" 2 "bad or repeated option" -k "$K" check \
 
 # --- revocation -------------------------------------------------------
 ino1=$(stat -c %i "$K/state")
+chmod 640 "$K/state"
 t "revoke without --reason" 2 "--reason must be" -k "$K" revoke \
     alice@partner.example --by dave
 t "revoke with a bad reason" 2 "--reason must be" -k "$K" revoke \
@@ -249,6 +250,8 @@ t "revoke by address" 0 "revoked 1 enrollment.*milter stops using them" \
     -k "$K" revoke alice@partner.example --reason superseded --by dave
 check "revoke replaced the state file (new inode)" \
     test "$(stat -c %i "$K/state")" != "$ino1"
+check "the new state file keeps the mode of the old one" \
+    test "$(stat -c %a "$K/state")" = 640
 t "revoke again" 1 "already revoked" -k "$K" revoke alice@partner.example \
     --reason superseded --by dave
 t "show a revoked key" 0 "revoked: .* by dave \(OS user [^)]*\), reason superseded" \
