@@ -20,6 +20,7 @@ struct pm_arena_chunk {
 	struct pm_arena_chunk *prev;
 	size_t size;		/* usable bytes after the header */
 	size_t off;		/* bump offset */
+	size_t hw;		/* high-water mark: bytes ever handed out */
 	unsigned char *data;
 };
 
@@ -42,13 +43,14 @@ pm_wipe(void *p, size_t n)
 		explicit_bzero(p, n);
 }
 
-/* pm_arena_chunk_free - wipe and free one chunk */
+/* pm_arena_chunk_free - wipe and free one chunk (the part ever used:
+ * wiping untouched pages of a 16 MiB chunk cost more than scanning) */
 static void
 pm_arena_chunk_free(struct pm_arena_chunk *c)
 {
-	pm_wipe(c->data, c->size);
+	pm_wipe(c->data, c->hw);
 	if (pm_arena_before_free_hook != NULL)
-		pm_arena_before_free_hook(c->data, c->size);
+		pm_arena_before_free_hook(c->data, c->hw);
 	free(c->data);
 	free(c);
 }
@@ -118,6 +120,7 @@ pm_arena_grow(struct pm_arena *a, size_t n)
 	}
 	c->size = size;
 	c->off = 0;
+	c->hw = 0;
 	c->prev = a->cur;
 	a->cur = c;
 	a->held += size;
@@ -152,6 +155,8 @@ pm_arena_alloc(struct pm_arena *a, size_t n)
 	p = c->data + off;
 	a->used += (off - c->off) + n;
 	c->off = off + n;
+	if (c->off > c->hw)
+		c->hw = c->off;
 	return p;
 }
 

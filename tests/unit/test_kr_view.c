@@ -299,7 +299,8 @@ test_export_home(void **state)
 	    sizeof(err)) != PM_OK, 1);
 	assert_string_equal(home, "");
 	kr_view_free(v);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	snprintf(cmd, sizeof(cmd), "gpgconf --homedir %s --kill all "
+	    ">/dev/null 2>&1; rm -rf '%s'", gh, dir);
 	assert_int_equal(system(cmd), 0);
 }
 
