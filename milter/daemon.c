@@ -353,7 +353,6 @@ worker(const struct conf *c, uid_t uid, gid_t gid)
 	struct rlimit nocore = { 0, 0 };
 	struct mlfi_daemon d;
 	pthread_t tid;
-	sigset_t set;
 	char err[1024];
 	int rc;
 
@@ -374,9 +373,7 @@ worker(const struct conf *c, uid_t uid, gid_t gid)
 		pm_log(LOG_WARNING, "lock_memory: mlockall failed: %s; give"
 		    " the service CAP_IPC_LOCK or raise LimitMEMLOCK",
 		    strerror(errno));
-	sigemptyset(&set);
-	sigaddset(&set, SIGUSR1);
-	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	/* SIGUSR1 was blocked before any thread existed (cmd_daemon) */
 	if (pthread_create(&tid, NULL, reload_thread, &d) != 0)
 		return 1;
 	pm_log(LOG_NOTICE, "panmilter %s ready on %s (policy %s, on_error %s)",
@@ -468,7 +465,16 @@ cmd_daemon(const struct conf *c, int fg)
 	if ((child = fork()) < 0)
 		return 1;
 	if (child == 0) {
+		/* SIGHUP, SIGTERM and SIGINT stay blocked in every thread of
+		 * the worker: libmilter's signal thread takes them with
+		 * sigwait (a thread with them unblocked would die of SIGTERM
+		 * instead of stopping after the messages in flight) */
+		sigemptyset(&set);
+		sigaddset(&set, SIGCHLD);
 		sigprocmask(SIG_UNBLOCK, &set, NULL);
+		sigemptyset(&set);
+		sigaddset(&set, SIGUSR1);
+		sigprocmask(SIG_BLOCK, &set, NULL);
 		_exit(worker(c, uid, gid));
 	}
 	rc = supervise(child);

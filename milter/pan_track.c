@@ -36,6 +36,8 @@
 #define PAN_TRACK_NAME_MAX	26	/* ISO/IEC 7813 name field */
 #define PAN_TRACK_MIN_TAIL	7	/* YYMM + service code */
 
+static int pan_track_quick_off;	/* see pan_track_set_quick */
+
 /* pan_track_digits - number of ASCII digits at c[i..n) */
 static size_t
 pan_track_digits(const uint8_t *c, size_t n, size_t i)
@@ -669,12 +671,116 @@ pan_track_tok_run(struct pan_track *t, uint64_t lim)
 	pm_wipe(u, sizeof(u));
 }
 
+/* --- the quick rejection of a whole run ------------------------------- */
+
+/*
+ * Every candidate the tokenizer can try in an ASCII run is a range of
+ * consecutive maximal digit groups holding 13..19 digits (the whole
+ * sequence, a one-group range or a card grouping; all are such ranges),
+ * except the EMV-glued one, which needs a 'D'/'d' after the run. So
+ * when no such range passes Luhn and has a brand, the tokenizer would
+ * queue nothing: the run can be skipped. Luhn is summed straight from
+ * the bytes, right to left, so digits are copied (and wiped) only for
+ * the ~1 in 10 ranges that pass it.
+ */
+
+/* pan_track_quick_sep - 1 for an ASCII byte the tokenizer may join on */
+static inline int
+pan_track_quick_sep(uint8_t b)
+{
+	return b == ' ' || b == '-' || b == '.' || b == '/' || b == '\r' ||
+	    b == '\n' || b == '>';
+}
+
+/* pan_track_quick_cand - 1 when groups gs/ge[i..j] could be a candidate */
+static int
+pan_track_quick_cand(const uint8_t *p, const uint32_t *gs, const uint32_t *ge,
+    uint32_t i, uint32_t j, unsigned nd)
+{
+	static const uint8_t dbl[10] = { 0, 2, 4, 6, 8, 1, 3, 5, 7, 9 };
+	char dig[PAN_TRACK_MAX];
+	unsigned sum = 0, odd = 0, n = 0;
+	uint32_t k, x;
+	int ok;
+
+	for (k = j + 1; k-- > i;)
+		for (x = ge[k % PAN_TRACK_GRING]; x-- > gs[k % PAN_TRACK_GRING];) {
+			sum += odd ? dbl[p[x] - '0'] : (unsigned)(p[x] - '0');
+			odd ^= 1;
+		}
+	if (sum % 10 != 0)
+		return 0;
+	for (k = i; k <= j; k++)
+		for (x = gs[k % PAN_TRACK_GRING]; x < ge[k % PAN_TRACK_GRING]; x++)
+			dig[n++] = (char)p[x];
+	ok = n == nd && pan_card_brand(dig, n) != NULL;
+	pm_wipe(dig, sizeof(dig));
+	return ok;
+}
+
+/*
+ * pan_track_quick - 1 when p[0..n) (the tokenizer's whole job: ASCII
+ * digits and separators, then one ASCII byte that ends every sequence and
+ * is not 'D'/'d') holds no range that could become a candidate
+ */
+static int
+pan_track_quick(const uint8_t *p, size_t n)
+{
+	uint32_t gs[PAN_TRACK_GRING], ge[PAN_TRACK_GRING], nd[PAN_TRACK_GRING];
+	uint32_t ng = 0, k, i;
+	unsigned tot;
+	size_t x = 0, s;
+	uint8_t b;
+
+	if (n < PAN_TRACK_MIN + 1 || n > UINT32_MAX)
+		return 0;
+	b = p[n - 1];
+	if (b >= 0x80 || (b >= '0' && b <= '9') || pan_track_quick_sep(b) ||
+	    b == 'D' || b == 'd')
+		return 0;
+	n--;
+	while (x < n) {
+		b = p[x];
+		if (!(b >= '0' && b <= '9')) {
+			if (!pan_track_quick_sep(b))
+				return 0;
+			x++;
+			continue;
+		}
+		for (s = x; x < n && p[x] >= '0' && p[x] <= '9'; x++)
+			;
+		k = ng++ % PAN_TRACK_GRING;
+		gs[k] = (uint32_t)s;
+		ge[k] = (uint32_t)x;
+		nd[k] = (uint32_t)(x - s);
+		/* ranges ending at this group: 19 digits span <= 19 groups */
+		for (i = ng, tot = 0; i-- > 0 && ng - i <= PAN_TRACK_MAX;) {
+			tot += nd[i % PAN_TRACK_GRING];
+			if (tot > PAN_TRACK_MAX)
+				break;
+			if (tot >= PAN_TRACK_MIN &&
+			    pan_track_quick_cand(p, gs, ge, i, ng - 1, tot))
+				return 0;
+		}
+	}
+	return 1;
+}
+
 /* pan_track_run - tokenize up to lim, skipping to `from` when idle */
 void
 pan_track_run(struct pan_track *t, uint64_t from, uint64_t lim)
 {
 	if (t->st == PAN_TRACK_IDLE && t->tok_pos < from)
 		t->tok_pos = from;
+	/* a whole run ending in this feed, with nothing to try: skip it */
+	if (!pan_track_quick_off && t->st == PAN_TRACK_IDLE &&
+	    t->tok_pos >= t->v.cbase &&
+	    lim <= t->v.cend && t->tok_pos < lim &&
+	    pan_track_quick(t->v.cp + (t->tok_pos - t->v.cbase),
+	    (size_t)(lim - t->tok_pos))) {
+		t->tok_pos = lim;
+		return;
+	}
 	pan_track_tok_run(t, lim);
 }
 
@@ -687,4 +793,14 @@ pan_track_end(struct pan_track *t)
 	pan_track_tok_run(t, t->v.cend);
 	if (t->st != PAN_TRACK_IDLE)
 		pan_track_seq_end(t, 0);
+}
+
+/* pan_track_set_quick - test hook: 0 turns the quick rejection off */
+int
+pan_track_set_quick(int on)
+{
+	int old = !pan_track_quick_off;
+
+	pan_track_quick_off = !on;
+	return old;
 }

@@ -31,6 +31,9 @@
  *				the ring and the current feed.
  *	pan_track_find(c, n, s, e, &m)	1 when c[s..e) is the PAN of
  *				track data in c[0..n); m says which and where.
+ *	pan_track_set_quick(on)	test hook: turn the quick rejection of
+ *				runs with no possible candidate on (1, the
+ *				default) or off (0); returns the old value.
  * LIMITS
  *	The caller keeps v.cp/cbase/cend pointing at the current feed and
  *	the ring filled with the bytes before it; reads reach at most
@@ -110,5 +113,6 @@ void pan_track_view_copy(const struct pan_track_view *v, uint64_t a,
     uint64_t b, uint8_t *out);
 int pan_track_find(const uint8_t *c, size_t n, size_t s, size_t e,
     struct pan_track_m *m);
+int pan_track_set_quick(int on);
 
 #endif

@@ -57,8 +57,6 @@ DEFAULT_RSS_MB = 400
 
 VISA = "4111111111111111"          # published test number
 VISA_MASKED = "411111******1111"
-MC = "5555555555554444"
-MC_MASKED = "555555******4444"
 
 HDR = ("From: a@example.com\r\nTo: b@example.net\r\n"
        "Subject: hostile\r\nDate: Mon, 23 Nov 2026 01:00:00 +0000\r\n"
@@ -314,6 +312,35 @@ def gen_zips_of_tiny_entries(path):
         f.write(b"--z--\r\n")
 
 
+def luhn_fix(digits):
+    """digits with the last one set so that Luhn passes."""
+    total = 0
+    for i, c in enumerate(reversed(digits[:-1])):
+        d = int(c) * (2 if i % 2 == 0 else 1)
+        total += d - 9 if d > 9 else d
+    return digits[:-1] + str((10 - total % 10) % 10)
+
+
+def gen_pans_repeated(path):
+    """5 MB of one test number, repeated (~294 000 findings)."""
+    with open(path, "wb") as f:
+        f.write((HDR + "Content-Type: text/plain\r\n\r\n").encode())
+        f.write((VISA + " ").encode() * (5 * 1000 * 1000 // 17))
+        f.write(b"\r\n")
+
+
+def gen_pans_distinct(path):
+    """4 MB of distinct generated numbers (seeded, Luhn-valid, Visa
+    prefix; ~235 000 of them)."""
+    rng = random.Random(20261123)
+    n = 4 * 1000 * 1000 // 17
+    nums = (luhn_fix("4" + "".join(str(rng.randrange(10))
+                                   for _ in range(15))) for _ in range(n))
+    with open(path, "wb") as f:
+        f.write((HDR + "Content-Type: text/plain\r\n\r\n").encode())
+        f.write(" ".join(nums).encode() + b"\r\n")
+
+
 def gen_nested_rfc822_b64(path):
     """message/rfc822, base64-encoded, nested 34 deep (max_depth 32)."""
     inner = b"Content-Type: text/plain\r\n\r\nnothing\r\n"
@@ -354,6 +381,36 @@ def gen_encoded_words(path):
     with open(path, "wb") as f:
         f.write((HDR + "Subject: " + "\r\n ".join(words) +
                  "\r\nContent-Type: text/plain\r\n\r\nhi\r\n").encode())
+
+
+def gen_text_zip_magic(path):
+    """A text/plain .txt attachment whose first bytes are a zip local
+    header signature, then plain text with a PAN: readers show the
+    text; it is no archive."""
+    attach(path, "notes.txt", "text/plain",
+           b"PK\x03\x04 " + ("card %s\n" % VISA).encode())
+
+
+def gen_bin_7z_magic(path):
+    """An octet-stream that starts with the 7z signature, then text."""
+    attach(path, "data.bin", "application/octet-stream",
+           b"7z\xbc\xaf\x27\x1c" + ("card %s\n" % VISA).encode() * 3)
+
+
+def gen_html_input_value(path):
+    """An HTML form field holding the PAN (value attribute): the number
+    is in the mail and shown in the form, but only inside a tag."""
+    with open(path, "wb") as f:
+        f.write((HDR + "Content-Type: text/html\r\n\r\n<form>Card: "
+                 '<input name="cc" value="%s"></form>\r\n' % VISA)
+                .encode())
+
+
+def gen_html_script(path):
+    """The PAN only inside a <script> string."""
+    with open(path, "wb") as f:
+        f.write((HDR + "Content-Type: text/html\r\n\r\n<script>var "
+                 "cc = '%s';</script><p>hi</p>\r\n" % VISA).encode())
 
 
 def gen_uuencode_inline(path):
@@ -423,6 +480,10 @@ CASES = [
      DEFAULT_RSS_MB),
     ("gzip-leading-zeros", gen_gzip_leading_zeros, "pan", None,
      VISA_MASKED, LIMIT_SECONDS, 100),
+    ("text-with-zip-magic", gen_text_zip_magic, "pan", None, VISA_MASKED,
+     LIMIT_SECONDS, 100),
+    ("binary-with-7z-magic", gen_bin_7z_magic, "pan", None, VISA_MASKED,
+     LIMIT_SECONDS, 100),
     ("zip-nested-20", gen_nested_zip, "unscannable", "max_archive_depth",
      None, LIMIT_SECONDS, 200),
     ("zip-encrypted", gen_encrypted_zip, "unscannable", None, None,
@@ -431,6 +492,10 @@ CASES = [
      "max_archive_entries", None, LIMIT_SECONDS, 200),
     ("zips-12x1000-tiny-entries", gen_zips_of_tiny_entries, "clean",
      None, None, LIMIT_SECONDS, 200),
+    ("pans-repeated-5mb", gen_pans_repeated, "pan", None, VISA_MASKED,
+     LIMIT_SECONDS, 200),
+    # linear work: ~1 s expected; 10 s leaves room for a loaded box
+    ("pans-distinct-4mb", gen_pans_distinct, "pan", None, None, 10, 200),
     ("rfc822-base64-nested-34", gen_nested_rfc822_b64, "unscannable",
      "max_depth", None, LIMIT_SECONDS, 200),
     ("over-max-message-size", gen_oversize, "unscannable",
@@ -442,6 +507,8 @@ CASES = [
     ("subject-100000-encoded-words", gen_encoded_words, "pan", None,
      VISA_MASKED, LIMIT_SECONDS, 200),
     ("uuencode-inline", gen_uuencode_inline, "pan", None, VISA_MASKED,
+     LIMIT_SECONDS, 100),
+    ("html-input-value", gen_html_input_value, "pan", None, VISA_MASKED,
      LIMIT_SECONDS, 100),
     # committed regression fixtures (small)
     ("fixture-boundary-trailing-text", "boundary-trailing-text.eml", "pan",
@@ -458,6 +525,8 @@ TODO = [
     ("cte-quoted", gen_cte_quoted, "pan", None, VISA_MASKED,
      LIMIT_SECONDS, 100),
     ("filename-rfc2231", gen_filename_2231, "pan", None, VISA_MASKED,
+     LIMIT_SECONDS, 100),
+    ("html-script", gen_html_script, "pan", None, VISA_MASKED,
      LIMIT_SECONDS, 100),
 ]
 

@@ -373,7 +373,7 @@ test_deb() {
 	    etc/panmilter/panmilter.conf etc/panmilter/policy.conf \
 	    $ex/panmilter.conf $ex/postfix/main.cf.snippet \
 	    $ex/sendmail/panmilter.mc $ex/policies/block-everything.conf \
-	    usr/share/doc/panmilter/PCI-DSS.md
+	    usr/share/doc/panmilter/PCI-DSS.md usr/share/doc/panmilter/README.Debian
 	t "deb: conffiles are panmilter.conf and policy.conf" \
 	    test "$(sort "$C/conffiles" 2>/dev/null | tr '\n' ' ')" = \
 	    "/etc/panmilter/panmilter.conf /etc/panmilter/policy.conf "

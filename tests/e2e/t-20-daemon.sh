@@ -106,4 +106,16 @@ e2e_assert_reply 550
 grep -q 'reason=max_message_size\|rule=unscannable' "$LOG" &&
     e2e_ok "oversize message decided as unscannable" ||
     e2e_fail "oversize message not logged as unscannable"
+# 6. SIGTERM: stop cleanly (exit 0, "stopped" logged, socket removed)
+kill -TERM "$sup"
+n=0
+while [ $n -lt 100 ] && kill -0 "$sup" 2> /dev/null; do
+	sleep 0.1
+	n=$((n + 1))
+done
+if ! kill -0 "$sup" 2> /dev/null && grep -q 'stopped$' "$LOG"; then
+	e2e_ok "SIGTERM stops the daemon cleanly"
+else
+	e2e_fail "SIGTERM: daemon still running or no 'stopped' line"
+fi
 exit "$E2E_FAILED"
