@@ -75,7 +75,7 @@ APPLIBS	= $(LIBPOL) $(LIBKR) $(LIBPM)
 .SECONDARY:
 
 .PHONY: all check unit asan golden scripts corpus e2e fuzz fuzz-smoke fuzz-build bench \
-	demo deps install uninstall deb clean distclean lint leakscan tests
+	demo deps install uninstall installtest deb clean distclean lint leakscan tests
 
 all: $(PROGS)
 
@@ -172,6 +172,8 @@ check: deps
 	$(MAKE) asan
 	$(MAKE) e2e
 	$(MAKE) fuzz-smoke
+	$(MAKE) installtest
+	$(MAKE) deb
 	$(MAKE) lint
 	$(MAKE) leakscan
 
@@ -272,6 +274,11 @@ uninstall:
 # build/deb/src, so the repository is not touched; the .deb ends in
 # build/deb/ and is checked with dpkg -c and dpkg -x ---
 DEB_DIR	:= build/deb
+
+# installtest: make install/uninstall into a scratch root, examples, unit
+installtest: all
+	@mkdir -p $(B)/logs
+	tests/install.sh 2>&1 | tee $(B)/logs/install.log; exit $${PIPESTATUS[0]}
 
 deb:
 	rm -rf $(DEB_DIR)
