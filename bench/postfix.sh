@@ -59,14 +59,14 @@ rules = ( { name = "billing"; recipients = [ "@billing.example" ]; action = "mas
 POL
 chmod 600 "$D/policy.conf"
 
-# rate FILE - messages/s of one smtp-source run (N messages, 20 sessions)
+# rate FILE [SESSIONS N] - messages/s of one smtp-source run
 rate() {
-	local t0 t1
+	local t0 t1 s=${2:-20} n=${3:-$N}
 	t0=$(date +%s.%N)
-	smtp-source -s 20 -m "$N" -F "$1" -f a@corp.example -t ap@billing.example \
+	smtp-source -s "$s" -m "$n" -F "$1" -f a@corp.example -t ap@billing.example \
 	    "127.0.0.1:$E2E_SMTP_PORT" > "$D/source.out" 2>&1 || return 1
 	t1=$(date +%s.%N)
-	awk -v n="$N" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", n / (b - a) }'
+	awk -v n="$n" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", n / (b - a) }'
 }
 
 # median FILE - median rate of RUNS runs
@@ -101,6 +101,9 @@ for sock in unix tcp; do
 	for m in clean4k clean100k pans100k; do R[null-$sock-$m]=$(median "$D/$m.eml"); done
 	milter "$spec" pm "$PANMILTER" -f -c "$D/pm.conf"
 	for m in clean4k clean100k pans100k; do R[pm-$sock-$m]=$(median "$D/$m.eml"); done
+	# one session: latency, where Nagle against delayed ACKs shows on TCP
+	R[one-$sock-clean4k]=$(rate "$D/clean4k.eml" 1 40)
+	R[one-$sock-pans100k]=$(rate "$D/pans100k.eml" 1 40)
 	read -r sup _ < "$D/pm.pid"
 	worker=$(pgrep -P "$sup" | head -n 1)
 	R[rss-$sock]=$(awk '/^VmHWM/ { print $2 }' "/proc/$worker/status")
@@ -117,4 +120,6 @@ for m in clean4k clean100k pans100k; do
 			    m, s, a, n, p, p / n }'
 	done
 done
+echo "one session, 40 messages (msg/s): unix clean4k ${R[one-unix-clean4k]} pans100k ${R[one-unix-pans100k]};" \
+    "tcp clean4k ${R[one-tcp-clean4k]} pans100k ${R[one-tcp-pans100k]}"
 echo "panmilter worker peak RSS: unix ${R[rss-unix]} KiB, tcp ${R[rss-tcp]} KiB"

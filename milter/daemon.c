@@ -27,6 +27,8 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -319,6 +321,35 @@ reload_thread(void *arg)
 	return NULL;
 }
 
+/*
+ * listen_nodelay - TCP_NODELAY on libmilter's listening TCP socket (the
+ * accepted connections inherit it). Without it each milter reply waits
+ * on Nagle against the MTA's delayed ACK: about 40 ms per message over
+ * loopback TCP (bench/postfix.sh: 20 msg/s against 116 on a unix socket,
+ * one session). libmilter does not expose the descriptor, so it is found
+ * among ours: the one listening on an inet socket.
+ */
+static void
+listen_nodelay(void)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl, ol;
+	int fd, on = 1, acc;
+
+	for (fd = 3; fd < 1024; fd++) {
+		ol = sizeof(acc);
+		sl = sizeof(ss);
+		if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &acc, &ol) != 0
+		    || !acc || getsockname(fd, (struct sockaddr *)&ss, &sl) != 0
+		    || (ss.ss_family != AF_INET && ss.ss_family != AF_INET6))
+			continue;
+		if (setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on,
+		    sizeof(on)) != 0)
+			pm_log(LOG_WARNING, "cannot set TCP_NODELAY: %s; prefer"
+			    " a unix socket", strerror(errno));
+	}
+}
+
 /* worker_open - socket, registration, permissions; 0 or -1 */
 static int
 worker_open(const struct conf *c, struct mlfi_daemon *d, uid_t uid,
@@ -337,6 +368,8 @@ worker_open(const struct conf *c, struct mlfi_daemon *d, uid_t uid,
 		    " and that the directory exists", c->socket);
 		return -1;
 	}
+	if (path == NULL)
+		listen_nodelay();
 	if (path != NULL && (chown(path, uid, gid) != 0
 	    || chmod(path, 0660) != 0)) {
 		pm_log(LOG_ERR, "cannot set owner of %s: %s", path,
