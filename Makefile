@@ -75,7 +75,7 @@ APPLIBS	= $(LIBPOL) $(LIBKR) $(LIBPM)
 .SECONDARY:
 
 .PHONY: all check unit asan golden scripts corpus e2e fuzz fuzz-smoke fuzz-build bench \
-	demo deps install uninstall installtest deb clean distclean lint leakscan tests
+	demo deps install uninstall installtest deb soak clean distclean lint leakscan tests
 
 all: $(PROGS)
 
@@ -195,6 +195,13 @@ fuzz: fuzz-build
 
 fuzz-smoke: fuzz-build
 	fuzz/run.sh $(SMOKE_TIME) $(FUZZ_BINS)
+
+# --- soak: long load with kill -9 restarts, long fuzzing (not in check) ---
+SOAK_N ?= 10000
+SOAK_KILLS ?= 20
+soak: all $(B)/e2e/null_milter
+	PANMILTER=$(abspath $(B)/panmilter) tests/soak/soak.sh $(SOAK_N) $(SOAK_KILLS)
+	$(MAKE) fuzz FUZZ_TIME=$(FUZZ_TIME)
 
 # --- benchmarks ---
 $(B)/bench/%: $(B)/bench/%.o $(LIBTEST) $(APPLIBS)

@@ -47,6 +47,10 @@
 #include <string.h>
 #include <strings.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "dec_markup.h"
 
 #define MK_NONE	SIZE_MAX
@@ -151,13 +155,45 @@ static const char *const dec_markup_blocks[256] = {
 
 #define DEC_MARKUP_BLOCK_MAX	24	/* longer names are not block */
 
+/* tag-name characters: [a-zA-Z0-9:_.-] */
+static const unsigned char dec_markup_namech[256] = {
+	['-'] = 1, ['.'] = 1, [':'] = 1, ['_'] = 1,
+	['0'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['A'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1,
+	['a'] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1,
+};
+
 /* dec_markup_is_name - a character of a tag name */
-static int
+static inline int
 dec_markup_is_name(unsigned char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || c == ':' || c == '-' || c == '_' ||
-	    c == '.';
+	return dec_markup_namech[c];
+}
+
+/* dec_markup_scan2 - index of the first a or b in p[0..n), or n */
+static inline size_t
+dec_markup_scan2(const unsigned char *p, size_t n, unsigned char a,
+    unsigned char b)
+{
+	size_t j = 0;
+#if defined(__SSE2__)
+	const __m128i va = _mm_set1_epi8((char)a), vb = _mm_set1_epi8((char)b);
+	__m128i v;
+	unsigned mk;
+
+	for (; j + 16 <= n; j += 16) {
+		v = _mm_loadu_si128((const __m128i *)(const void *)(p + j));
+		mk = (unsigned)_mm_movemask_epi8(_mm_or_si128(
+		    _mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb)));
+		if (mk != 0)
+			return j + (unsigned)__builtin_ctz(mk);
+	}
+#endif
+	while (j < n && p[j] != a && p[j] != b)
+		j++;
+	return j;
 }
 
 /* dec_markup_is_alpha - an ASCII letter */
@@ -201,6 +237,12 @@ dec_markup_find(const struct dec_markup_st *m, const char *s, size_t l,
 
 	if (dec_markup_memo_get(mm, from, &at))
 		return at;
+	if (l == 1) {		/* '>' after every tag: no library calls */
+		if (j < m->n)
+			j += dec_markup_scan2(m->in + j, m->n - j,
+			    (unsigned char)s[0], (unsigned char)s[0]);
+		return dec_markup_memo_put(mm, from, j < m->n ? j : MK_NONE);
+	}
 	/* memchr, not memmem: ASan's memmem checks the whole haystack on
 	 * every call, which would make this quadratic under the sanitizer */
 	while (j < m->n) {
@@ -531,10 +573,7 @@ text:
 static void
 dec_markup_text(struct dec_markup_st *m)
 {
-	size_t j = m->i;
-
-	while (j < m->n && m->in[j] != '<' && m->in[j] != '&')
-		j++;
+	size_t j = m->i + dec_markup_scan2(m->in + m->i, m->n - m->i, '<', '&');
 	if (j > m->i && m->out + m->o != m->in + m->i)
 		memmove(m->out + m->o, m->in + m->i, j - m->i);
 	dec_markup_text_src(m, m->i, j - m->i);

@@ -12,6 +12,10 @@
 #include <string.h>
 #include <strings.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "dec_archive.h"
 #include "dec_b64.h"
 #include "dec_iconv.h"
@@ -145,45 +149,102 @@ scan_leaf_text(struct scan_ctx *ctx, enum scan_kind k, const char *charset,
 	return PM_OK;
 }
 
+/* scan_leaf_u16_unit - one UTF-16LE unit: text out, or break the run */
+static inline void
+scan_leaf_u16_unit(unsigned char *out, size_t *o, int *brk, unsigned u)
+{
+	if (u >= 0x20 && u < 0x7f) {
+		out[(*o)++] = (unsigned char)u;
+		*brk = 0;
+	} else if ((u >= 0xff10 && u <= 0xff19) || u == 0xa0
+	    || (u >= 0x2000 && u <= 0x200d)
+	    || (u >= 0x660 && u <= 0x669)
+	    || (u >= 0x6f0 && u <= 0x6f9)) {
+		if (u < 0x800) {
+			out[(*o)++] = (unsigned char)(0xc0 | u >> 6);
+		} else {
+			out[(*o)++] = (unsigned char)(0xe0 | u >> 12);
+			out[(*o)++] = (unsigned char)(0x80
+			    | ((u >> 6) & 0x3f));
+		}
+		out[(*o)++] = (unsigned char)(0x80 | (u & 0x3f));
+		*brk = 0;
+	} else if (!*brk) {
+		out[(*o)++] = '\n';	/* break the run */
+		*brk = 1;
+	}
+}
+
+#if defined(__SSE2__)
+/* scan_leaf_u16_in - lanes of u in [lo, lo + len) (16-bit, unsigned) */
+static inline __m128i
+scan_leaf_u16_in(__m128i u, unsigned lo, unsigned len)
+{
+	const __m128i bias = _mm_set1_epi16((short)0x8000);
+
+	return _mm_cmplt_epi16(_mm_xor_si128(_mm_sub_epi16(u,
+	    _mm_set1_epi16((short)lo)), bias),
+	    _mm_xor_si128(_mm_set1_epi16((short)len), bias));
+}
+
+/* scan_leaf_u16_any - 1 when one of the 8 units at p is text */
+static inline int
+scan_leaf_u16_any(const unsigned char *p)
+{
+	const __m128i u = _mm_loadu_si128((const __m128i *)(const void *)p);
+	__m128i m;
+
+	m = _mm_or_si128(scan_leaf_u16_in(u, 0x20, 0x5f),
+	    scan_leaf_u16_in(u, 0xff10, 10));
+	m = _mm_or_si128(m, _mm_or_si128(scan_leaf_u16_in(u, 0x2000, 0x0e),
+	    _mm_cmpeq_epi16(u, _mm_set1_epi16(0xa0))));
+	m = _mm_or_si128(m, _mm_or_si128(scan_leaf_u16_in(u, 0x660, 10),
+	    scan_leaf_u16_in(u, 0x6f0, 10)));
+	return _mm_movemask_epi8(m) != 0;
+}
+#endif
+
+/* scan_leaf_u16_pass - the text of the units at p[align], p[align+2], .. */
+static size_t
+scan_leaf_u16_pass(const unsigned char *p, size_t n, size_t align,
+    unsigned char *out)
+{
+	size_t i = align, o = 0, k;
+	int brk = 1;
+
+	while (i + 1 < n) {
+#if defined(__SSE2__)
+		/* 8 units with no text (most of binary data): at most the
+		 * one break the scalar loop would write */
+		if (i + 16 <= n && !scan_leaf_u16_any(p + i)) {
+			if (!brk) {
+				out[o++] = '\n';
+				brk = 1;
+			}
+			i += 16;
+			continue;
+		}
+#endif
+		for (k = 0; k < 8 && i + 1 < n; k++, i += 2)
+			scan_leaf_u16_unit(out, &o, &brk,
+			    p[i] | (unsigned)p[i + 1] << 8);
+	}
+	return o;
+}
+
 /* scan_leaf_utf16 - text runs of UTF-16LE inside binary data, as UTF-8 */
 static pm_status
 scan_leaf_utf16(struct scan_ctx *ctx, const unsigned char *p, size_t n)
 {
 	unsigned char *out;
-	size_t align, i, o;
-	int brk;
+	size_t align, o;
 
 	if (n < 26 || memchr(p, 0, n) == NULL)
 		return PM_OK;
 	if ((out = pm_arena_alloc(ctx->arena, n / 2 * 3 + 4)) == NULL)
 		return PM_ENOMEM;
 	for (align = 0; align < 2; align++) {
-		o = 0;
-		brk = 1;
-		for (i = align; i + 1 < n; i += 2) {
-			unsigned u = p[i] | (unsigned)p[i + 1] << 8;
-
-			if (u >= 0x20 && u < 0x7f) {
-				out[o++] = (unsigned char)u;
-				brk = 0;
-			} else if ((u >= 0xff10 && u <= 0xff19) || u == 0xa0
-			    || (u >= 0x2000 && u <= 0x200d)
-			    || (u >= 0x660 && u <= 0x669)
-			    || (u >= 0x6f0 && u <= 0x6f9)) {
-				if (u < 0x800) {
-					out[o++] = (unsigned char)(0xc0 | u >> 6);
-				} else {
-					out[o++] = (unsigned char)(0xe0 | u >> 12);
-					out[o++] = (unsigned char)(0x80
-					    | ((u >> 6) & 0x3f));
-				}
-				out[o++] = (unsigned char)(0x80 | (u & 0x3f));
-				brk = 0;
-			} else if (!brk) {
-				out[o++] = '\n';	/* break the run */
-				brk = 1;
-			}
-		}
+		o = scan_leaf_u16_pass(p, n, align, out);
 		if (o > 0)
 			scan_leaf_stream(ctx, out, o);
 	}

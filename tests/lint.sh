@@ -11,7 +11,7 @@ for m in man/*.[1-8]; do
 done
 if command -v shellcheck > /dev/null 2>&1; then
 	shellcheck -S warning contrib/install-deps tests/*.sh contrib/*.sh \
-	    tests/e2e/*.sh fuzz/*.sh bench/*.sh || rc=1
+	    tests/e2e/*.sh tests/soak/*.sh fuzz/*.sh bench/*.sh || rc=1
 fi
 tests/docs.sh build/default/panmilter || rc=1
 [ "$rc" = 0 ] && echo "lint: ok"
