@@ -508,6 +508,10 @@ cmd_daemon(const struct conf *c, int fg)
 		sigemptyset(&set);
 		sigaddset(&set, SIGUSR1);
 		sigprocmask(SIG_BLOCK, &set, NULL);
+		/* the supervisor gone (even by SIGKILL): stop as on SIGTERM */
+		(void)prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
+		if (getppid() == 1)
+			_exit(1);
 		_exit(worker(c, uid, gid));
 	}
 	rc = supervise(child);

@@ -501,6 +501,9 @@ dec_markup_special(struct dec_markup_st *m, size_t gt, const
 	size_t rest = m->n - m->i, e;
 	const unsigned char *p = m->in + m->i;
 
+	/* the common case: an ordinary element, not script or style */
+	if (p[1] != '!' && (closing || (nl != 6 && nl != 5)))
+		return 0;
 	if (rest >= 4 && memcmp(p, "<!--", 4) == 0) {
 		e = dec_markup_find(m, "-->", 3, m->i + 4, &m->comment);
 		if (e == MK_NONE)
@@ -550,12 +553,14 @@ dec_markup_tag(struct dec_markup_st *m)
 	ns = j;
 	while (j < m->n && dec_markup_is_name(m->in[j]))
 		j++;
-	gt = dec_markup_find(m, ">", 1, m->i + 1, &m->gt);
+	/* "<name>": the '>' is the next byte (no search needed) */
+	gt = j < m->n && m->in[j] == '>' ? j :
+	    dec_markup_find(m, ">", 1, m->i + 1, &m->gt);
 	if (dec_markup_special(m, gt, m->in + ns, j - ns, closing))
 		return;
-	if (gt == MK_NONE || (m->in[m->i + 1] == '!' && m->n - m->i >= 4 &&
+	if (gt == MK_NONE || (m->in[m->i + 1] == '!' && ((m->n - m->i >= 4 &&
 	    memcmp(m->in + m->i, "<!--", 4) == 0) ||
-	    (m->n - m->i >= 9 && memcmp(m->in + m->i, "<![CDATA[", 9) == 0))
+	    (m->n - m->i >= 9 && memcmp(m->in + m->i, "<![CDATA[", 9) == 0))))
 		goto text;
 	if (j > ns && dec_markup_is_block(m->in + ns, j - ns)) {
 		m->out[m->o++] = ' ';

@@ -452,8 +452,8 @@ mlfi_log_addr(struct pm_kv *kv, const char *key, const char *addr)
 	free(safe);
 }
 
-/* mlfi_log - the one info line per message */
-static void
+/* mlfi_log - the one info line per message; -1 when it was not written */
+static int
 mlfi_log(const struct mlfi_conn *c, const char *qid,
     const struct act_plan *plan, const struct scan_result *res,
     const char *rule)
@@ -497,7 +497,7 @@ mlfi_log(const struct mlfi_conn *c, const char *qid,
 		pm_kv_str(&kv, "reason", plan->note);
 	else if (res->reason[0])
 		pm_kv_str(&kv, "reason", res->reason);
-	pm_log(LOG_INFO, "%s", kv.buf);
+	return pm_log(LOG_INFO, "%s", kv.buf);
 }
 
 /* mlfi_eom - the whole pipeline for one message */
@@ -523,8 +523,14 @@ mlfi_eom(SMFICTX *ctx)
 	if (a == NULL)
 		snprintf(rule, sizeof(rule), "-");
 	(void)act_plan_check(&plan, c->d->conf->on_error);
+	/* the record first: a message whose log line cannot be written
+	 * (PCI DSS 10.2) gets on_error, and the attempt is logged again */
+	if (mlfi_log(c, qid ? qid : "NOQUEUE", &plan, &res, rule) < 0) {
+		act_plan_on_error(&plan, c->d->conf->on_error, "cannot write"
+		    " the log; free space where panmilter logs");
+		(void)mlfi_log(c, qid ? qid : "NOQUEUE", &plan, &res, rule);
+	}
 	st = mlfi_apply(ctx, &plan, c->d->conf->on_error, c->leadspc);
-	mlfi_log(c, qid ? qid : "NOQUEUE", &plan, &res, rule);
 	scan_result_fini(&res);
 	pm_arena_free(a);
 	mlfi_msg_reset(&c->msg);

@@ -692,12 +692,17 @@ pan_track_quick_sep(uint8_t b)
 	    b == '\n' || b == '>';
 }
 
+/* Luhn values by byte, [0]: as is, [1]: doubled (only '0'..'9' used) */
+static const uint8_t pan_track_luhn_v[2][256] = {
+	{ ['0'] = 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 },
+	{ ['0'] = 0, 2, 4, 6, 8, 1, 3, 5, 7, 9 },
+};
+
 /* pan_track_quick_cand - 1 when groups gs/ge[i..j] could be a candidate */
 static int
 pan_track_quick_cand(const uint8_t *p, const uint32_t *gs, const uint32_t *ge,
     uint32_t i, uint32_t j, unsigned nd)
 {
-	static const uint8_t dbl[10] = { 0, 2, 4, 6, 8, 1, 3, 5, 7, 9 };
 	char dig[PAN_TRACK_MAX];
 	unsigned sum = 0, odd = 0, n = 0;
 	uint32_t k, x;
@@ -705,7 +710,7 @@ pan_track_quick_cand(const uint8_t *p, const uint32_t *gs, const uint32_t *ge,
 
 	for (k = j + 1; k-- > i;)
 		for (x = ge[k % PAN_TRACK_GRING]; x-- > gs[k % PAN_TRACK_GRING];) {
-			sum += odd ? dbl[p[x] - '0'] : (unsigned)(p[x] - '0');
+			sum += pan_track_luhn_v[odd][p[x]];
 			odd ^= 1;
 		}
 	if (sum % 10 != 0)

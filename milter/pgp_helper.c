@@ -121,8 +121,21 @@ helper_child(int fd, const char *keydir, const char *rundir)
 	char home[4096];
 	struct pgp_gpgme *g = NULL;
 	char err[512];
+	sigset_t all;
 
+	/* only the channel stays open: an inherited copy of the milter's
+	 * listening socket would keep it "alive" after the worker died */
+	if (fd != 3 && (dup2(fd, 3) < 0 || close(fd) != 0))
+		_exit(1);
+	fd = 3;
+	close_range(4, ~0U, 0);
+	/* the worker blocks SIGTERM for libmilter; the helper must die with
+	 * its parent */
+	sigfillset(&all);
+	sigprocmask(SIG_UNBLOCK, &all, NULL);
 	(void)prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
+	if (getppid() == 1)
+		_exit(1);
 	snprintf(home, sizeof(home), "%s/panmilter-gpg.XXXXXX", rundir);
 	if (mkdtemp(home) == NULL
 	    || pgp_gpgme_open(home, keydir, &g, err, sizeof(err)) != PM_OK)

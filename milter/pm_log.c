@@ -81,8 +81,8 @@ pm_log_tripwire_count(void)
 	return atomic_load(&tripwire);
 }
 
-/* pm_log - format, check, and write one line */
-void
+/* pm_log - format, check, and write one line; -1 when stderr refused it */
+int
 pm_log(int level, const char *fmt, ...)
 {
 	char line[PM_KV_MAX + 512];
@@ -91,7 +91,7 @@ pm_log(int level, const char *fmt, ...)
 	size_t i;
 
 	if (level > log_max)
-		return;
+		return 0;
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
@@ -100,11 +100,11 @@ pm_log(int level, const char *fmt, ...)
 			line[i] = ' ';
 	if (pm_log_tripwire_guard(line))
 		out = "suppressed: would contain card data (bug); please report";
-	if (log_stderr) {
-		fprintf(stderr, "panmilter[%ld]: %s\n", (long)getpid(), out);
-		fflush(stderr);
-	} else
-		syslog(level, "%s", out);
+	if (log_stderr)
+		return fprintf(stderr, "panmilter[%ld]: %s\n", (long)getpid(),
+		    out) < 0 || fflush(stderr) != 0 ? -1 : 0;
+	syslog(level, "%s", out);	/* no error report from syslog(3) */
+	return 0;
 }
 
 /* pm_kv_init - empty line */

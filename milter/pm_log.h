@@ -16,7 +16,9 @@
  * API
  *	pm_log_open(ident, facility, to_stderr, level)	facility and level
  *				by name ("mail", "info"); -1 if unknown.
- *	pm_log(level, fmt, ...)	one line at a syslog level.
+ *	pm_log(level, fmt, ...)	one line at a syslog level; -1 when the
+ *				line could not be written (stderr: a full
+ *				disk, a closed pipe), 0 otherwise.
  *	pm_kv_init(kv) / pm_kv_str / pm_kv_uint / pm_kv_masked /
  *	pm_kv_raw(kv, key, safe)	build "k=v k=v" in kv->buf (bounded,
  *				truncated with "..." when full).
@@ -41,7 +43,7 @@ struct pm_kv {
 
 int pm_log_open(const char *ident, const char *facility, int to_stderr,
     const char *level);
-void pm_log(int level, const char *fmt, ...)
+int pm_log(int level, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void pm_kv_init(struct pm_kv *kv);
 void pm_kv_str(struct pm_kv *kv, const char *key, const char *val);

@@ -510,6 +510,8 @@ CASES = [
      LIMIT_SECONDS, 100),
     ("html-input-value", gen_html_input_value, "pan", None, VISA_MASKED,
      LIMIT_SECONDS, 100),
+    ("html-script", gen_html_script, "pan", None, VISA_MASKED,
+     LIMIT_SECONDS, 100),
     # committed regression fixtures (small)
     ("fixture-boundary-trailing-text", "boundary-trailing-text.eml", "pan",
      None, VISA_MASKED, LIMIT_SECONDS, 100),
@@ -525,8 +527,6 @@ TODO = [
     ("cte-quoted", gen_cte_quoted, "pan", None, VISA_MASKED,
      LIMIT_SECONDS, 100),
     ("filename-rfc2231", gen_filename_2231, "pan", None, VISA_MASKED,
-     LIMIT_SECONDS, 100),
-    ("html-script", gen_html_script, "pan", None, VISA_MASKED,
      LIMIT_SECONDS, 100),
 ]
 

@@ -123,6 +123,47 @@ done
 [ ! -e "$PIDFILE" ] && e2e_ok "pid file removed at stop" ||
     e2e_fail "pid file left behind"
 
+# check_trace FILE HOMEPREFIX - every call in an strace -f log that writes
+# or names a file is on an allowed path: the pid file, the socket,
+# /dev/null, or (HOMEPREFIX non-empty) anything under HOMEPREFIX*
+check_trace() {
+	local bad
+	[ -s "$1" ] || e2e_die "no strace output in $1"
+	e2e_ok "strace saw $(cut -d' ' -f1 "$1" | sort -u | wc -l) processes/threads, $(wc -l < "$1") calls"
+	bad=$(python3 - "$1" "$PIDFILE" "$SOCKPATH" "$2" <<'PY'
+import re, sys
+trace, pidfile, sock, home = sys.argv[1:5]
+allowed = {pidfile, sock, "/dev/null"}
+write_flags = re.compile(r"O_WRONLY|O_RDWR|O_CREAT|O_TMPFILE|O_TRUNC")
+out = []
+def ok(p):
+    return p in allowed or (home and p.startswith(home))
+for line in open(trace, errors="replace"):
+    m = re.match(r"(\d+)\s+(\w+)\((.*)\)\s+=\s+(.*)$", line.strip())
+    if not m:
+        continue
+    pid, call, args, ret = m.groups()
+    paths = re.findall(r'"((?:[^"\\]|\\.)*)"', args)
+    if call in ("open", "openat", "openat2") and not write_flags.search(args):
+        continue
+    if call == "memfd_create":
+        out.append("%s memfd_create %s = %s" % (pid, args, ret))
+        continue
+    if call == "bind" and "sun_path" not in args:
+        continue
+    if not all(ok(p) for p in paths):
+        out.append("%s %s %s = %s" % (pid, call, args, ret))
+print("\n".join(out))
+PY
+)
+	if [ -z "$bad" ]; then
+		e2e_ok "no file written, created, renamed or removed but pid file, socket, /dev/null${2:+, $2*}"
+	else
+		e2e_fail "unexpected file operations in $1:"
+		echo "$bad" | head -n 30 >&2
+	fi
+}
+
 # ---- c: the same under strace, with mail flowing
 e2e_bg_start pmtrace strace -f -qq -o "$TRACE" \
     -e trace=open,openat,openat2,creat,rename,renameat,renameat2,link,linkat,symlink,symlinkat,unlink,unlinkat,mknod,mknodat,mkdir,mkdirat,bind,memfd_create \
@@ -150,54 +191,77 @@ done
 kill -0 "$tpid" 2> /dev/null && e2e_fail "daemon did not stop on SIGTERM"
 e2e_bg_stop pmtrace
 
-[ -s "$TRACE" ] || e2e_die "no strace output"
-npids=$(cut -d' ' -f1 "$TRACE" | sort -u | wc -l)
-e2e_ok "strace saw $npids processes/threads, $(wc -l < "$TRACE") calls"
-# every call that writes, names: allowed paths only
-bad=$(python3 - "$TRACE" "$PIDFILE" "$SOCKPATH" <<'PY'
-import re, sys
-trace, pidfile, sock = sys.argv[1:4]
-allowed = {pidfile, sock, "/dev/null"}
-write_flags = re.compile(r"O_WRONLY|O_RDWR|O_CREAT|O_TMPFILE|O_TRUNC")
-out = []
-for line in open(trace, errors="replace"):
-    m = re.match(r"(\d+)\s+(\w+)\((.*)\)\s+=\s+(.*)$", line.strip())
-    if not m:
-        continue
-    pid, call, args, ret = m.groups()
-    paths = re.findall(r'"((?:[^"\\]|\\.)*)"', args)
-    if call in ("open", "openat", "openat2"):
-        if not write_flags.search(args):
-            continue
-    elif call == "bind":
-        if sock in args or "sun_path" not in args:
-            continue
-        out.append("%s bind %s" % (pid, args))
-        continue
-    elif call == "memfd_create":
-        out.append("%s memfd_create %s = %s" % (pid, args, ret))
-        continue
-    for p in paths:
-        if p not in allowed:
-            out.append("%s %s %s = %s" % (pid, call, args, ret))
-            break
-print("\n".join(out))
-PY
-)
-if [ -z "$bad" ]; then
-	e2e_ok "no file written, created, renamed or removed but pid file, socket, /dev/null"
-	grep -q "unlink(\"$PIDFILE\")" "$TRACE" && e2e_ok "pid file removed at stop (traced)" ||
-	    e2e_fail "pid file unlink not in the trace"
-else
-	e2e_fail "unexpected file operations:"
-	echo "$bad" | head -n 30 >&2
-fi
+check_trace "$TRACE" ""
 grep -q "bind(.*$SOCKPATH" "$TRACE" && e2e_ok "bound its socket (trace is live)" ||
     e2e_fail "bind on the socket not seen: is strace working?"
 grep -Eq "open(at)?\(.*\"$PIDFILE\".*O_CREAT" "$TRACE" &&
     e2e_ok "pid file write seen (trace covers the supervisor)" ||
     e2e_fail "pid file open not in the trace"
-if grep -q 'gnupg\|pgp' "$TRACE"; then
-	e2e_ok "helper activity in trace: $(grep -c 'gnupg\|pgp' "$TRACE") calls (see $TRACE)"
+grep -q "unlink(\"$PIDFILE\")" "$TRACE" && e2e_ok "pid file removed at stop (traced)" ||
+    e2e_fail "pid file unlink not in the trace"
+
+# ---- d: with encryption helpers (keyring, an "encrypt" rule)
+PANKEY=${PANKEY:-$(dirname "$PANMILTER")/pankey}
+if [ ! -x "$PANKEY" ] || ! command -v gpg > /dev/null; then
+	echo "e2e: note: no pankey or gpg: helper part skipped" >&2
+	exit "$E2E_FAILED"
 fi
+G=$E2E_DIR/gnupg
+KR=$E2E_DIR/keyring
+RUN=$E2E_DIR/run
+mkdir -m 700 "$G"
+mkdir -m 770 "$RUN"
+chgrp postfix "$RUN"
+GNUPGHOME=$G gpg --batch -q --passphrase '' --quick-gen-key \
+    "alice <alice@acquirer.example>" ed25519 sign 1d 2> /dev/null
+fpr=$(GNUPGHOME=$G gpg --batch --with-colons --list-keys alice@acquirer.example |
+    awk -F: '/^fpr/ { print $10; exit }')
+GNUPGHOME=$G gpg --batch -q --passphrase '' --quick-add-key "$fpr" cv25519 encr 1d 2> /dev/null
+GNUPGHOME=$G gpg --batch -q --armor --export "$fpr" > "$E2E_DIR/alice.asc" 2> /dev/null
+GNUPGHOME=$G gpgconf --kill all 2> /dev/null
+"$PANKEY" -k "$KR" init > /dev/null &&
+"$PANKEY" -k "$KR" custodian add ops --acknowledge > /dev/null &&
+"$PANKEY" -k "$KR" enroll alice@acquirer.example "$E2E_DIR/alice.asc" \
+    --fingerprint "$fpr" --by ops > /dev/null || e2e_die "cannot set up the keyring"
+chmod -R go-w "$KR"
+chmod -R o+rX "$KR"
+cat > "$POLICY" <<'POL'
+default = { action = "reject"; };
+rules = (
+  { name = "acquirer"; recipients = [ "@acquirer.example" ];
+    action = "encrypt"; if_no_key = "reject"; }
+);
+POL
+cat >> "$CONF" <<CONF
+keyring = "$KR";
+run_dir = "$RUN";
+CONF
+TRACE2=$E2E_DIR/strace2.out
+"$PANMILTER" -n -c "$CONF" > "$E2E_DIR/n.out" 2>&1 ||
+    e2e_die "config with keyring refused: $(cat "$E2E_DIR/n.out")"
+e2e_bg_start pmtrace2 strace -f -qq -o "$TRACE2" \
+    -e trace=open,openat,openat2,creat,rename,renameat,renameat2,link,linkat,symlink,symlinkat,unlink,unlinkat,mknod,mknodat,mkdir,mkdirat,bind,memfd_create \
+    "$PANMILTER" -f -c "$CONF"
+e2e_wait_socket "$SOCK" 30 || e2e_die "panmilter (strace, keyring) did not start: $(cat "$E2E_DIR/pmtrace2.out")"
+e2e_send_file "$FIX/plain-visa.eml" --to alice@acquirer.example
+e2e_assert_reply 250
+e2e_wait_delivered 3 30 || e2e_fail "encrypted message not delivered"
+grep -q '^Content-Type: multipart/encrypted' "$(e2e_sink_last)" &&
+    e2e_ok "the helpers encrypted the message" ||
+    e2e_fail "delivered message is not PGP/MIME"
+tsup=$(cat "$PIDFILE" 2> /dev/null)
+[ -n "$tsup" ] && kill -TERM "$tsup"
+read -r tpid _ < "$E2E_DIR/pmtrace2.pid"
+for ((i = 0; i < 100; i++)); do
+	kill -0 "$tpid" 2> /dev/null || break
+	sleep 0.1
+done
+e2e_bg_stop pmtrace2
+nhome=$(grep -o "mkdir(\"$RUN/panmilter-gpg\.[^\"]*\"" "$TRACE2" | sort -u | wc -l)
+[ "$nhome" -ge 1 ] && e2e_ok "$nhome helper home(s) made under run_dir" ||
+    e2e_fail "no helper home seen in the trace"
+check_trace "$TRACE2" "$RUN/panmilter-gpg."
+left=$(find "$RUN" -mindepth 1 2> /dev/null | head -n 5)
+[ -z "$left" ] && e2e_ok "helper homes removed at stop" ||
+    e2e_fail "left in run_dir after stop: $left"
 exit "$E2E_FAILED"
