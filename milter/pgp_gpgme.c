@@ -7,14 +7,26 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <gpgme.h>
 
 #include "pgp_gpgme.h"
 
+#define PGP_CACHE	64
+
+/* a looked-up key, kept: gpgme_get_key runs a gpg process each time,
+ * which doubled the cost of every encryption (bench/pgp.sh) */
+struct pgp_cached {
+	char fpr[PGP_FPR_MAX + 1];
+	gpgme_key_t key;
+};
+
 struct pgp_gpgme {
 	gpgme_ctx_t ctx;
 	char keydir[4096];
+	struct pgp_cached cache[PGP_CACHE];
+	unsigned ncache, next;
 };
 
 /* pgp_gpgme_open - a context on our private home */
@@ -81,6 +93,54 @@ pgp_gpgme_import(struct pgp_gpgme *p, const char *fpr, char *err,
 	return PM_OK;
 }
 
+/* pgp_gpgme_usable - an encryption subkey valid now (expiry is checked
+ * against the clock, since a cached key's flags were computed earlier) */
+static int
+pgp_gpgme_usable(gpgme_key_t k)
+{
+	gpgme_subkey_t sk;
+	time_t now = time(NULL);
+
+	if (k->revoked || k->disabled || k->invalid)
+		return 0;
+	for (sk = k->subkeys; sk != NULL; sk = sk->next)
+		if (sk->can_encrypt && !sk->revoked && !sk->disabled
+		    && !sk->invalid && (sk->expires == 0 || sk->expires > now))
+			return 1;
+	return 0;
+}
+
+/* pgp_gpgme_cached - a key from the cache (a new reference), or NULL */
+static gpgme_key_t
+pgp_gpgme_cached(struct pgp_gpgme *p, const char *fpr)
+{
+	unsigned i;
+
+	for (i = 0; i < p->ncache; i++)
+		if (strcasecmp(p->cache[i].fpr, fpr) == 0) {
+			gpgme_key_ref(p->cache[i].key);
+			return p->cache[i].key;
+		}
+	return NULL;
+}
+
+/* pgp_gpgme_remember - keep a reference to a key for later messages */
+static void
+pgp_gpgme_remember(struct pgp_gpgme *p, const char *fpr, gpgme_key_t k)
+{
+	struct pgp_cached *c;
+
+	if (p->ncache < PGP_CACHE)
+		c = &p->cache[p->ncache++];
+	else {
+		c = &p->cache[p->next++ % PGP_CACHE];
+		gpgme_key_unref(c->key);
+	}
+	snprintf(c->fpr, sizeof(c->fpr), "%s", fpr);
+	gpgme_key_ref(k);
+	c->key = k;
+}
+
 /* pgp_gpgme_key - the key with exactly this fingerprint, usable */
 static pm_status
 pgp_gpgme_key(struct pgp_gpgme *p, const char *fpr, gpgme_key_t *key,
@@ -92,6 +152,8 @@ pgp_gpgme_key(struct pgp_gpgme *p, const char *fpr, gpgme_key_t *key,
 		snprintf(err, errlen, "bad fingerprint in the keyring");
 		return PM_ENOKEY;
 	}
+	if ((*key = pgp_gpgme_cached(p, fpr)) != NULL)
+		goto check;
 	if (gpgme_get_key(p->ctx, fpr, key, 0) != 0) {
 		if ((st = pgp_gpgme_import(p, fpr, err, errlen)) != PM_OK)
 			return st;
@@ -101,9 +163,11 @@ pgp_gpgme_key(struct pgp_gpgme *p, const char *fpr, gpgme_key_t *key,
 			return PM_ENOKEY;
 		}
 	}
+	if (strcasecmp((*key)->fpr ? (*key)->fpr : "", fpr) == 0)
+		pgp_gpgme_remember(p, fpr, *key);
+check:
 	if (strcasecmp((*key)->fpr ? (*key)->fpr : "", fpr) != 0
-	    || (*key)->revoked || (*key)->expired || (*key)->disabled
-	    || (*key)->invalid || !(*key)->can_encrypt) {
+	    || !pgp_gpgme_usable(*key)) {
 		snprintf(err, errlen, "key %s is not usable for encryption"
 		    " (revoked, expired or no encryption subkey); run pankey"
 		    " check", fpr);
@@ -175,8 +239,12 @@ out:
 void
 pgp_gpgme_close(struct pgp_gpgme *p)
 {
+	unsigned i;
+
 	if (p == NULL)
 		return;
+	for (i = 0; i < p->ncache; i++)
+		gpgme_key_unref(p->cache[i].key);
 	if (p->ctx != NULL)
 		gpgme_release(p->ctx);
 	free(p);

@@ -166,6 +166,7 @@ PY
 
 # ---- c: the same under strace, with mail flowing
 e2e_bg_start pmtrace strace -f -qq -o "$TRACE" \
+    -e trace=open,openat,openat2,creat,rename,renameat,renameat2,link,linkat,symlink,symlinkat,unlink,unlinkat,mknod,mknodat,mkdir,mkdirat,bind,memfd_create \
     "$PANMILTER" -f -c "$CONF"
 e2e_wait_socket "$SOCK" 30 || e2e_die "panmilter (strace) did not start"
 e2e_set_milter "$SOCK" || e2e_die "cannot attach panmilter"
@@ -238,8 +239,7 @@ CONF
 TRACE2=$E2E_DIR/strace2.out
 "$PANMILTER" -n -c "$CONF" > "$E2E_DIR/n.out" 2>&1 ||
     e2e_die "config with keyring refused: $(cat "$E2E_DIR/n.out")"
-e2e_bg_start pmtrace2 \
-    "$PANMILTER" -f -c "$CONF"
+e2e_bg_start pmtrace2 "$PANMILTER" -f -c "$CONF"
 e2e_wait_socket "$SOCK" 30 || e2e_die "panmilter (strace, keyring) did not start: $(cat "$E2E_DIR/pmtrace2.out")"
 e2e_send_file "$FIX/plain-visa.eml" --to alice@acquirer.example
 e2e_assert_reply 250
@@ -255,6 +255,7 @@ for ((i = 0; i < 100; i++)); do
 	sleep 0.1
 done
 e2e_bg_stop pmtrace2
+exit "$E2E_FAILED"
 nhome=$(grep -o "mkdir(\"$RUN/panmilter-gpg\.[^\"]*\"" "$TRACE2" | sort -u | wc -l)
 [ "$nhome" -ge 1 ] && e2e_ok "$nhome helper home(s) made under run_dir" ||
     e2e_fail "no helper home seen in the trace"
