@@ -71,8 +71,8 @@ rate() {
 
 # median FILE - median rate of RUNS runs
 median() {
-	local i
-	for i in $(seq "$RUNS"); do rate "$1"; echo; done | sort -n |
+
+	for _ in $(seq "$RUNS"); do rate "$1"; echo; done | sort -n |
 	    awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'
 }
 
