@@ -58,6 +58,7 @@ keyring = "$KR";
 run_dir = "$E2E_DIR/run";
 quarantine_address = "quarantine@corp.example";
 quarantine_keys = "$SEC";
+encrypt_also = "$SEC";
 group = "postfix";
 CONF
 chmod 600 "$E2E_DIR/pm.conf" "$E2E_DIR/policy.conf"
@@ -85,16 +86,15 @@ else
 	e2e_fail "decrypted body differs"
 fi
 
-# 2. two recipients, two keys: both can decrypt (one secret keyring holds
-# both here, so decrypt with each key alone)
+# 2. two recipients, two keys, plus encrypt_also: three recipient packets
 e2e_send_file "$FIX/plain-visa.eml" --to alice@acquirer.example,bob@acquirer.example
 e2e_assert_reply 250
 e2e_wait_delivered 2 30 || e2e_fail "two-recipient message not delivered"
 m=$(e2e_sink_last)
 ids=$(sed -n '/-----BEGIN PGP MESSAGE/,/-----END PGP MESSAGE/p' "$m" |
     GNUPGHOME=$G gpg --batch --list-packets 2>&1 | grep -c 'pubkey enc packet')
-[ "$ids" = 2 ] && e2e_ok "encrypted to both recipients' keys" ||
-    e2e_fail "$ids recipient keys in the message, want 2"
+[ "$ids" = 3 ] && e2e_ok "encrypted to both recipients' keys and encrypt_also" ||
+    e2e_fail "$ids recipient keys in the message, want 3"
 
 # 3. no key: if_no_key = reject
 e2e_send_file "$FIX/plain-visa.eml" --to carol@acquirer.example

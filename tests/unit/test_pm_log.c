@@ -93,6 +93,15 @@ test_fsperm(void **state)
 	assert_non_null(strstr(err, "run: chmod o-rwx"));
 	assert_int_equal(pm_fsperm_check(path, getuid(), 0, err, sizeof(err)),
 	    0);
+	/* owned by someone else (needs root to chown; skipped otherwise) */
+	if (getuid() == 0 && chown(path, 65534, 65534) == 0) {
+		chmod(path, 0600);
+		assert_int_equal(pm_fsperm_check(path, 0, 0, err,
+		    sizeof(err)), -1);
+		assert_non_null(strstr(err, "run: chown root"));
+		assert_int_equal(pm_fsperm_check(path, 65534, 0, err,
+		    sizeof(err)), 0);
+	}
 	unlink(path);
 	assert_int_equal(pm_fsperm_check(path, getuid(), 0, err, sizeof(err)),
 	    -1);
