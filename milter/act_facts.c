@@ -17,7 +17,9 @@ act_facts_from(const struct scan_result *res, struct pol_facts *f)
 	case SCAN_PROTECTED:	f->verdict = POL_V_PROTECTED; break;
 	default:		f->verdict = POL_V_UNSCANNABLE; break;
 	}
-	for (i = 0; i < res->distinct_pans; i++) {
+	/* PANs not described (past SCAN_MAX_PANS) always count */
+	f->pans_more = res->distinct_pans - res->npans;
+	for (i = 0; i < res->npans; i++) {
 		if (f->npans == POL_FACTS_MAX_PANS) {
 			f->pans_more++;
 			continue;

@@ -225,7 +225,7 @@ cli_emit(struct cli_run *r, const char *name, struct scan_result *res)
 	}
 	fflush(stdout);
 	pthread_mutex_unlock(&r->out_lock);
-	atomic_fetch_add(&r->findings, res->nfindings);
+	atomic_fetch_add(&r->findings, res->nfindings + res->dropped);
 	switch (res->verdict) {
 	case SCAN_PAN:
 	case SCAN_TRACK_DATA:

@@ -376,6 +376,7 @@ worker_open(const struct conf *c, struct mlfi_daemon *d, uid_t uid,
 		    strerror(errno));
 		return -1;
 	}
+	umask(077);	/* 0117 was for the socket only */
 	return 0;
 }
 

@@ -393,8 +393,14 @@ mime_walk_delim(const unsigned char *m, size_t bs, size_t be, size_t c,
 		*close = 1;
 		j += 2;
 	}
-	while (j < be && (m[j] == ' ' || m[j] == '\t'))
-		j++;
+	if (j < be && (m[j] == ' ' || m[j] == '\t')) {
+		/* transport padding; text after it (RFC 2046 allows none)
+		 * still ends the part, as mime4j reads it: a boundary never
+		 * ends in a blank, so "--b text" cannot be another boundary,
+		 * and not splitting would hide a base64 part behind it */
+		while (j < be && m[j] != '\n')
+			j++;
+	}
 	if (j < be && m[j] == '\r' && (j + 1 == be || m[j + 1] == '\n'))
 		j++;
 	if (j < be && m[j] != '\n')

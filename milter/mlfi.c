@@ -484,7 +484,7 @@ mlfi_log(const struct mlfi_conn *c, const char *qid,
 	}
 	pm_kv_masked(&kv, "masked", m, nm);
 	toks[0] = 0;
-	for (i = 0; i < res->distinct_pans && i < 32; i++)
+	for (i = 0; i < res->npans && i < 32; i++)
 		if (res->pans[i].token[0])
 			o += (size_t)snprintf(toks + o, sizeof(toks) - o, "%s%s",
 			    o ? "," : "", res->pans[i].token);
@@ -493,10 +493,14 @@ mlfi_log(const struct mlfi_conn *c, const char *qid,
 	clock_gettime(CLOCK_MONOTONIC, &t);
 	pm_kv_uint(&kv, "ms", (unsigned long long)((t.tv_sec - c->msg.t0.tv_sec)
 	    * 1000 + (t.tv_nsec - c->msg.t0.tv_nsec) / 1000000));
-	if (plan->note[0] && strcmp(plan->action, "pass") != 0)
+	/* the most precise reason: an error's own, else the engine's (the
+	 * limit's name), else why the policy decided as it did */
+	if (plan->note[0] && strncmp(plan->action, "error", 5) == 0)
 		pm_kv_str(&kv, "reason", plan->note);
 	else if (res->reason[0])
 		pm_kv_str(&kv, "reason", res->reason);
+	else if (plan->note[0] && strcmp(plan->action, "pass") != 0)
+		pm_kv_str(&kv, "reason", plan->note);
 	return pm_log(LOG_INFO, "%s", kv.buf);
 }
 

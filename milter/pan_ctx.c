@@ -236,6 +236,9 @@ pan_ctx_kw_in(const uint8_t *c, size_t n, size_t a, size_t b)
 		if (!(pan_ctx_first[pan_ctx_lower(c[i])] & 1))
 			continue;
 		for (k = 0; k < NELEM(pan_ctx_card_kw); k++) {
+			/* first byte here: most keywords end at no call */
+			if ((uint8_t)pan_ctx_card_kw[k][0] != pan_ctx_lower(c[i]))
+				continue;
 			l = pan_ctx_word_at(c, n, i, pan_ctx_card_kw[k]);
 			if (l > 0 && i + l <= b)
 				return 1;
@@ -337,7 +340,8 @@ pan_ctx_cvc(const uint8_t *c, size_t n, size_t s, size_t e,
 		if (!(pan_ctx_first[pan_ctx_lower(c[i])] & 2))
 			continue;
 		for (k = 0, l = 0; k < NELEM(pan_ctx_cvc_kw); k++)
-			if ((l = pan_ctx_word_at(c, n, i,
+			if ((uint8_t)pan_ctx_cvc_kw[k][0] ==
+			    pan_ctx_lower(c[i]) && (l = pan_ctx_word_at(c, n, i,
 			    pan_ctx_cvc_kw[k])) > 0)
 				break;
 		if (l == 0)

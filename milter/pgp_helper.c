@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -136,6 +137,8 @@ helper_child(int fd, const char *keydir, const char *rundir)
 	(void)prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
 	if (getppid() == 1)
 		_exit(1);
+	/* the worker's umask is for its socket; gpg needs a usable home */
+	umask(077);
 	snprintf(home, sizeof(home), "%s/panmilter-gpg.XXXXXX", rundir);
 	if (mkdtemp(home) == NULL
 	    || pgp_gpgme_open(home, keydir, &g, err, sizeof(err)) != PM_OK)

@@ -57,7 +57,7 @@ scan_result_fini(struct scan_result *res)
 	res->nfindings = res->cap = 0;
 	free(res->pans);
 	res->pans = NULL;
-	res->distinct_pans = 0;
+	res->distinct_pans = res->npans = 0;
 }
 
 /* scan_pan_id - salted hash of a PAN's digits, to count distinct PANs */
@@ -79,35 +79,74 @@ scan_pan_id(const struct scan_ctx *ctx, const char *d, size_t n)
 	return id;
 }
 
-/* scan_count_distinct - record a distinct PAN, or raise its confidence */
+struct scan_idset {
+	uint64_t id;			/* 0: empty slot */
+	int idx;			/* index in res->pans, or -1 */
+};
+
+/* scan_idset_find - the slot for id (existing or empty) */
+static struct scan_idset *
+scan_idset_find(struct scan_idset *set, size_t cap, uint64_t id)
+{
+	size_t i = (size_t)(id * 0x9E3779B97F4A7C15ULL) & (cap - 1);
+
+	while (set[i].id != 0 && set[i].id != id)
+		i = (i + 1) & (cap - 1);
+	return &set[i];
+}
+
+/* scan_idset_grow - double the set (load factor stays <= 1/2) */
+static int
+scan_idset_grow(struct scan_ctx *ctx)
+{
+	size_t cap = ctx->capids ? ctx->capids * 2 : 64, i;
+	struct scan_idset *n = calloc(cap, sizeof(*n));
+
+	if (n == NULL)
+		return -1;
+	for (i = 0; i < ctx->capids; i++)
+		if (ctx->ids[i].id != 0)
+			*scan_idset_find(n, cap, ctx->ids[i].id) = ctx->ids[i];
+	free(ctx->ids);
+	ctx->ids = n;
+	ctx->capids = cap;
+	return 0;
+}
+
+/* scan_count_distinct - count a new PAN (describe the first ones), or
+ * raise the confidence of one seen before */
 static void
 scan_count_distinct(struct scan_ctx *ctx, const struct scan_finding *f,
     uint64_t id)
 {
 	struct scan_result *res = ctx->res;
+	struct scan_idset *e;
 	struct scan_pan *n;
-	size_t i;
 
-	for (i = 0; i < res->distinct_pans; i++)
-		if (res->pans[i].id == id) {
-			if (f->conf > res->pans[i].conf)
-				res->pans[i].conf = f->conf;
-			return;
-		}
-	if (res->distinct_pans == ctx->cappans) {
-		size_t cap = ctx->cappans ? ctx->cappans * 2 : 8;
-
-		if ((n = calloc(cap, sizeof(*n))) == NULL) {
-			ctx->err = PM_ENOMEM;
-			return;
-		}
-		if (res->pans != NULL)
-			memcpy(n, res->pans, res->distinct_pans * sizeof(*n));
-		free(res->pans);
-		res->pans = n;
-		ctx->cappans = cap;
+	id |= 1;			/* 0 marks an empty slot */
+	if (2 * (ctx->nids + 1) > ctx->capids && scan_idset_grow(ctx) < 0) {
+		ctx->err = PM_ENOMEM;
+		return;
 	}
-	n = &res->pans[res->distinct_pans++];
+	e = scan_idset_find(ctx->ids, ctx->capids, id);
+	if (e->id == id) {
+		if (e->idx >= 0 && f->conf > res->pans[e->idx].conf)
+			res->pans[e->idx].conf = f->conf;
+		return;
+	}
+	e->id = id;
+	e->idx = -1;
+	ctx->nids++;
+	res->distinct_pans++;
+	if (res->npans == SCAN_MAX_PANS)
+		return;
+	if (res->pans == NULL && (res->pans = calloc(SCAN_MAX_PANS,
+	    sizeof(*res->pans))) == NULL) {
+		ctx->err = PM_ENOMEM;
+		return;
+	}
+	e->idx = (int)res->npans;
+	n = &res->pans[res->npans++];
 	n->conf = f->conf;
 	n->is_test = f->is_test;
 	memcpy(n->token, f->token, sizeof(n->token));
@@ -141,7 +180,7 @@ void
 scan_hit(void *arg, const struct pan_hit *hit)
 {
 	struct scan_ctx *ctx = arg;
-	struct scan_finding *f;
+	struct scan_finding *f, tmp;
 	uint64_t id = scan_pan_id(ctx, hit->digits, hit->ndigits);
 	size_t i;
 
@@ -151,10 +190,18 @@ scan_hit(void *arg, const struct pan_hit *hit)
 		if (ctx->res->findings[i].id == id
 		    && ctx->res->findings[i].kind == hit->kind)
 			return;
-	if ((f = scan_add_finding(ctx->res)) == NULL) {
+	if (hit->kind != PAN_KIND_PAN)
+		ctx->saw_track = 1;
+	/* past the cap a finding is counted, not kept (it still counts as
+	 * a distinct PAN and for the verdict) */
+	if (ctx->res->nfindings >= SCAN_MAX_FINDINGS) {
+		ctx->res->dropped++;
+		f = &tmp;
+	} else if ((f = scan_add_finding(ctx->res)) == NULL) {
 		ctx->err = PM_ENOMEM;
 		return;
 	}
+	memset(f, 0, sizeof(*f));
 	f->id = id;
 	f->kind = hit->kind;
 	f->conf = hit->conf;
@@ -163,7 +210,6 @@ scan_hit(void *arg, const struct pan_hit *hit)
 	    &f->masked);
 	f->length = (unsigned)hit->ndigits;
 	f->is_test = pan_card_is_test(hit->digits, hit->ndigits);
-	f->token[0] = 0;
 	if (ctx->opts->key != NULL
 	    && pan_token_make(ctx->opts->key, hit->digits, hit->ndigits,
 	    f->token) != PM_OK)
@@ -174,6 +220,8 @@ scan_hit(void *arg, const struct pan_hit *hit)
 	f->offset = hit->start;
 	if (hit->kind == PAN_KIND_PAN)
 		scan_count_distinct(ctx, f, id);
+	if (f == &tmp)
+		pm_wipe(&tmp, sizeof(tmp));
 }
 
 /* scan_ctx_mark_unscannable - record the first reason content was skipped */
@@ -191,17 +239,15 @@ scan_verdict(const struct scan_ctx *ctx)
 {
 	const struct scan_result *res = ctx->res;
 	enum scan_verdict v = SCAN_CLEAN;
-	size_t i;
 
 	if (ctx->is_protected)
 		v = SCAN_PROTECTED;
 	if (ctx->unscannable)
 		v = SCAN_UNSCANNABLE;
-	for (i = 0; i < res->nfindings; i++) {
-		if (res->findings[i].kind != PAN_KIND_PAN)
-			return SCAN_TRACK_DATA;
+	if (ctx->saw_track)
+		return SCAN_TRACK_DATA;
+	if (res->nfindings > 0)
 		v = SCAN_PAN;
-	}
 	return v;
 }
 
@@ -211,6 +257,10 @@ scan_ctx_fini(struct scan_ctx *ctx)
 {
 	pan_detect_free(ctx->det);
 	pm_arena_free(ctx->arena);
+	if (ctx->ids != NULL) {
+		pm_wipe(ctx->ids, ctx->capids * sizeof(*ctx->ids));
+		free(ctx->ids);
+	}
 	pm_wipe(ctx->salt, sizeof(ctx->salt));
 }
 

@@ -14,6 +14,11 @@
  *	  clean. A limit never passes a message silently: it makes the
  *	  verdict at least "unscannable" with the limit's name as reason.
  *	- The same result for the same bytes, whatever the caller.
+ *	- Bounded: at most SCAN_MAX_FINDINGS findings are kept (the rest are
+ *	  counted in dropped; the verdict still sees them) and at most
+ *	  SCAN_MAX_PANS distinct PANs are described; distinct PANs are
+ *	  counted with a hash set, so a message full of card numbers costs
+ *	  linear time.
  * API
  *	scan_opts_default(o)	limits defaults, mask first6last4, no key.
  *	scan_message(msg, len, opts, res)	scan; PM_OK with res filled
@@ -47,6 +52,8 @@ enum scan_verdict {
 #define SCAN_DEFECT_ARCHIVE_DAMAGED	0x8000
 
 #define SCAN_PART_MAX	64
+#define SCAN_MAX_FINDINGS	1000	/* findings kept; the rest counted */
+#define SCAN_MAX_PANS		256	/* distinct PANs described */
 #define SCAN_WHERE_MAX	160
 
 struct scan_finding {
@@ -89,8 +96,10 @@ struct scan_result {
 	unsigned nparts;		/* leaves seen */
 	unsigned defects;		/* MIME defect bits */
 	uint64_t decoded;		/* decoded bytes scanned */
-	unsigned distinct_pans;		/* distinct PANs among the findings */
-	struct scan_pan *pans;		/* the distinct PANs (kind pan) */
+	size_t dropped;			/* findings past SCAN_MAX_FINDINGS */
+	unsigned distinct_pans;		/* distinct PANs, all counted */
+	struct scan_pan *pans;		/* the first SCAN_MAX_PANS of them */
+	unsigned npans;			/* entries used in pans[] */
 };
 
 void scan_opts_default(struct scan_opts *o);

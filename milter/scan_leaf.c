@@ -204,49 +204,71 @@ scan_leaf_u16_any(const unsigned char *p)
 }
 #endif
 
-/* scan_leaf_u16_pass - the text of the units at p[align], p[align+2], .. */
+/* scan_leaf_u16_pass - the text of the units at p[i], p[i+2], .. before
+ * p[e] (and before p[n]); *brk carries the run state between calls */
 static size_t
-scan_leaf_u16_pass(const unsigned char *p, size_t n, size_t align,
-    unsigned char *out)
+scan_leaf_u16_pass(const unsigned char *p, size_t n, size_t i, size_t e,
+    int *brk, unsigned char *out)
 {
-	size_t i = align, o = 0, k;
-	int brk = 1;
+	size_t o = 0, k;
 
-	while (i + 1 < n) {
+	while (i < e && i + 1 < n) {
 #if defined(__SSE2__)
 		/* 8 units with no text (most of binary data): at most the
 		 * one break the scalar loop would write */
-		if (i + 16 <= n && !scan_leaf_u16_any(p + i)) {
-			if (!brk) {
+		if (i + 16 <= e && i + 16 <= n && !scan_leaf_u16_any(p + i)) {
+			if (!*brk) {
 				out[o++] = '\n';
-				brk = 1;
+				*brk = 1;
 			}
 			i += 16;
 			continue;
 		}
 #endif
-		for (k = 0; k < 8 && i + 1 < n; k++, i += 2)
-			scan_leaf_u16_unit(out, &o, &brk,
+		for (k = 0; k < 8 && i < e && i + 1 < n; k++, i += 2)
+			scan_leaf_u16_unit(out, &o, brk,
 			    p[i] | (unsigned)p[i + 1] << 8);
 	}
 	return o;
 }
 
-/* scan_leaf_utf16 - text runs of UTF-16LE inside binary data, as UTF-8 */
+/*
+ * scan_leaf_utf16 - text runs of UTF-16LE inside binary data, as UTF-8.
+ * Each alignment is one stream, converted and fed a slice at a time
+ * into one small buffer (the detector does not depend on how a stream
+ * is cut), so a 2 MB binary does not take, and then wipe, a 3 MB buffer.
+ */
+#define SCAN_LEAF_U16_SLICE	16384	/* input bytes per slice (even) */
+
 static pm_status
 scan_leaf_utf16(struct scan_ctx *ctx, const unsigned char *p, size_t n)
 {
 	unsigned char *out;
-	size_t align, o;
+	size_t align, i, o, total;
+	int brk;
 
 	if (n < 26 || memchr(p, 0, n) == NULL)
 		return PM_OK;
-	if ((out = pm_arena_alloc(ctx->arena, n / 2 * 3 + 4)) == NULL)
+	if ((out = pm_arena_alloc(ctx->arena, SCAN_LEAF_U16_SLICE / 2 * 3 +
+	    4)) == NULL)
 		return PM_ENOMEM;
 	for (align = 0; align < 2; align++) {
-		o = scan_leaf_u16_pass(p, n, align, out);
-		if (o > 0)
-			scan_leaf_stream(ctx, out, o);
+		brk = 1;
+		total = 0;
+		for (i = align; i + 1 < n; i += SCAN_LEAF_U16_SLICE) {
+			o = scan_leaf_u16_pass(p, n, i, i + SCAN_LEAF_U16_SLICE,
+			    &brk, out);
+			if (o == 0)
+				continue;
+			if (total == 0)
+				pan_detect_reset(ctx->det);
+			pan_detect_feed(ctx->det, out, o);
+			total += o;
+		}
+		if (total > 0) {	/* as scan_leaf_stream, in slices */
+			pan_detect_finish(ctx->det);
+			ctx->decoded += total;
+		}
 	}
 	return PM_OK;
 }

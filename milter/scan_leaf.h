@@ -46,7 +46,9 @@ struct scan_ctx {
 	int is_protected;
 	int unscannable;
 	unsigned char salt[16];		/* per-scan key for distinct PANs */
-	size_t cappans;			/* room in res->pans */
+	struct scan_idset *ids;		/* distinct PAN ids -> pans[] index */
+	size_t nids, capids;
+	int saw_track;			/* a track/CVC finding, kept or not */
 	int raw_pass;			/* scanning markup as written */
 	size_t part_first;		/* first finding of the current part */
 	pm_status err;			/* first hard error (ENOMEM) */

@@ -87,6 +87,9 @@ scan_out_human(FILE *fp, const char *file, const struct scan_result *res)
 		    f->brand, f->masked.s, f->is_test ? " test-number" : "",
 		    pan_conf_str(f->conf));
 	}
+	if (res->dropped > 0)
+		fprintf(fp, "%s: %zu more findings not listed\n", name,
+		    res->dropped);
 	if (res->verdict != SCAN_CLEAN && res->verdict != SCAN_PAN
 	    && (res->verdict != SCAN_TRACK_DATA || res->reason[0]))
 		fprintf(fp, "%s: %s%s%s\n", name, scan_verdict_str(res->verdict),
@@ -138,6 +141,9 @@ scan_out_json(FILE *fp, const char *file, const struct scan_result *res,
 	for (i = 0; i < res->nfindings; i++)
 		json_array_append_new(arr, scan_out_finding(&res->findings[i]));
 	json_object_set(o, "findings", arr);
+	if (res->dropped > 0)
+		json_object_set_new(o, "findings_not_listed",
+		    json_integer((json_int_t)res->dropped));
 	if (decision != NULL) {
 		json_object_set(o, "decision", decision);
 	}

@@ -16,9 +16,14 @@
 #     (O_WRONLY, O_RDWR, O_CREAT, O_TMPFILE, creat), renames, links,
 #     makes a node or directory, or unlinks anything but its pid file,
 #     its socket and /dev/null; bind is only on the configured socket.
-#     Helpers it forks (pgp_helper) may write only under their private
-#     GnuPG home - none is started here (no keyring configured).
-# Needs root, strace (contrib/install-deps).
+#     No keyring here, so no encryption helper;
+#  d. with a keyring and an "encrypt" rule: each pgp_helper gets its own
+#     GnuPG home under run_dir, mode 700, owned by the run user; a PAN to
+#     the encrypt recipient arrives as PGP/MIME; under strace -f the
+#     helpers and the gpg they run write only inside those homes (plus
+#     the paths of c), and the homes are gone after stop.
+# Needs root, strace (contrib/install-deps); d also gpg and pankey (next
+# to PANMILTER, or $PANKEY), else it is skipped with a note.
 set -u
 # shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -243,6 +248,17 @@ e2e_bg_start pmtrace2 strace -f -qq -o "$TRACE2" \
     -e trace=open,openat,openat2,creat,rename,renameat,renameat2,link,linkat,symlink,symlinkat,unlink,unlinkat,mknod,mknodat,mkdir,mkdirat,bind,memfd_create \
     "$PANMILTER" -f -c "$CONF"
 e2e_wait_socket "$SOCK" 30 || e2e_die "panmilter (strace, keyring) did not start: $(cat "$E2E_DIR/pmtrace2.out")"
+# each helper's GnuPG home: its own, usable (rwx) by the helper only
+for ((i = 0; i < 50; i++)); do
+	compgen -G "$RUN/panmilter-gpg.*" > /dev/null && break
+	sleep 0.1
+done
+sleep 0.5	# every helper has made its home
+for h in "$RUN"/panmilter-gpg.*; do
+	v=$(stat -c '%U %a' "$h")
+	[ "$v" = "$RUNUSER 700" ] && e2e_ok "helper home ${h##*/}: $v" ||
+	    e2e_fail "helper home ${h##*/}: '$v', want '$RUNUSER 700' (umask leaks into mkdtemp?)"
+done
 e2e_send_file "$FIX/plain-visa.eml" --to alice@acquirer.example
 e2e_assert_reply 250
 e2e_wait_delivered 3 30 || e2e_fail "encrypted message not delivered"

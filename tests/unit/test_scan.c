@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -145,6 +146,32 @@ test_distinct_and_tokens(void **state)
 }
 
 static void
+test_findings_capped(void **state)
+{
+	static const char head[] = HDR "\r\n";
+	size_t n = 1500, i, len = sizeof(head) - 1 + n * 18;
+	char *msg = malloc(len + 1), *p = msg;
+	struct scan_opts o;
+	struct scan_result res;
+
+	(void)state;
+	memcpy(p, head, sizeof(head) - 1);
+	p += sizeof(head) - 1;
+	for (i = 0; i < n; i++, p += 18)
+		memcpy(p, i % 2 ? VISA "\r\n" : MC "\r\n", 18);
+	scan_opts_default(&o);
+	assert_int_equal(scan_message((unsigned char *)msg, len, &o, &res),
+	    PM_OK);
+	assert_int_equal(res.nfindings, SCAN_MAX_FINDINGS);
+	assert_int_equal(res.dropped, n - SCAN_MAX_FINDINGS);
+	assert_int_equal(res.distinct_pans, 2);
+	assert_int_equal(res.npans, 2);
+	assert_int_equal(res.verdict, SCAN_PAN);
+	scan_result_fini(&res);
+	free(msg);
+}
+
+static void
 test_last4_mask(void **state)
 {
 	static const char msg[] = HDR "\r\ncard " VISA "\r\n";
@@ -199,7 +226,7 @@ test_json_has_no_pan(void **state)
 int
 main(void)
 {
-	struct CMUnitTest tests[sizeof(rows) / sizeof(rows[0]) + 4];
+	struct CMUnitTest tests[sizeof(rows) / sizeof(rows[0]) + 5];
 	size_t i, n = 0;
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
@@ -211,6 +238,7 @@ main(void)
 	}
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_distinct_and_tokens);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_last4_mask);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_findings_capped);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_safe_text);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_json_has_no_pan);
 	return _cmocka_run_group_tests("scan", tests, n, NULL, NULL);
