@@ -74,7 +74,7 @@ APPLIBS	= $(LIBPOL) $(LIBKR) $(LIBPM)
 # keep objects of pattern rules (no rebuild of test objects each run)
 .SECONDARY:
 
-.PHONY: all check unit asan golden scripts corpus e2e fuzz fuzz-smoke fuzz-build bench \
+.PHONY: all check unit asan golden scripts corpus e2e diff-mime hostile fuzz fuzz-smoke fuzz-build bench \
 	demo deps install uninstall installtest deb soak clean distclean lint leakscan tests
 
 all: $(PROGS)
@@ -127,7 +127,7 @@ unit: tests
 	done; exit $$fail
 
 asan:
-	$(MAKE) VARIANT=asan unit golden scripts corpus
+	$(MAKE) VARIANT=asan unit golden scripts corpus hostile
 
 # scripts: the shell-driven tests of the command-line tools
 scripts: $(PROGS)
@@ -160,6 +160,22 @@ e2e: $(B)/panmilter $(B)/e2e/null_milter
 	PANMILTER=$(abspath $(B)/panmilter) tests/e2e/run.sh 2>&1 | \
 	    tee $(B)/logs/e2e.log; exit $${PIPESTATUS[0]}
 
+# differential MIME test (Python's email as the independent parser) and
+# hostile input, each with its expected verdict and bounds
+$(B)/mimedump: tests/tools/mimedump.c $(LIBPM)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $< $(LIBPM) $(LIBS)
+
+diff-mime: $(B)/mimedump
+	@mkdir -p $(B)/logs
+	python3 tests/diff_mime.py --mimedump $(B)/mimedump 2>&1 | \
+	    tee $(B)/logs/diff_mime.log; exit $${PIPESTATUS[0]}
+
+hostile: $(B)/panmilter
+	@mkdir -p $(B)/logs
+	python3 tests/hostile.py $(B)/panmilter 2>&1 | \
+	    tee $(B)/logs/hostile.log; exit $${PIPESTATUS[0]}
+
 leakscan: build/default/panmilter
 	tests/leakscan.sh build build/default/panmilter
 
@@ -168,7 +184,7 @@ deps:
 
 check: deps
 	$(MAKE) all
-	$(MAKE) unit golden scripts
+	$(MAKE) unit golden scripts diff-mime hostile
 	$(MAKE) asan
 	$(MAKE) e2e
 	$(MAKE) fuzz-smoke

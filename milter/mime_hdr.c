@@ -562,9 +562,11 @@ mime_hdr_cte(const char *v, size_t n, unsigned *defects)
 {
 	size_t i = mime_hdr_skip_cfws(v, n, 0), s, k;
 
+	if (i < n && v[i] == '"')	/* "base64": not valid, but decoded */
+		i++;
 	s = i;
 	while (i < n && v[i] != ' ' && v[i] != '\t' && v[i] != ';' &&
-	    v[i] != '(' && v[i] != '\r' && v[i] != '\n')
+	    v[i] != '(' && v[i] != '\r' && v[i] != '\n' && v[i] != '"')
 		i++;
 	if (i == s)
 		return MIME_CTE_7BIT;

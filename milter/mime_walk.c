@@ -153,6 +153,26 @@ mime_walk_is_mp(const char *v, size_t vl)
 	return vl >= 10 && strncasecmp(v, "multipart/", 10) == 0;
 }
 
+/* mime_walk_cte_decodes - base64, quoted-printable or uuencode */
+static int
+mime_walk_cte_decodes(const char *v, size_t n)
+{
+	unsigned d = 0;
+	enum mime_cte c = mime_hdr_cte(v, n, &d);
+
+	return c == MIME_CTE_BASE64 || c == MIME_CTE_QP
+	    || c == MIME_CTE_UUENCODE;
+}
+
+/* mime_walk_cte_wins - a second Content-Transfer-Encoding replaces the
+ * first when only it decodes: a "7bit" in front must not hide a base64
+ * body from the scanner (a client may well decode it) */
+static int
+mime_walk_cte_wins(const char *cur, size_t cl, const char *v, size_t vl)
+{
+	return !mime_walk_cte_decodes(cur, cl) && mime_walk_cte_decodes(v, vl);
+}
+
 /*
  * mime_walk_keep - remember the MIME fields. The first occurrence wins,
  * except that a later multipart Content-Type beats an earlier single-part
@@ -180,7 +200,10 @@ mime_walk_keep(const struct mime_hdr_field *f, char *v, size_t vl,
 		in->cd_len = vl;
 	} else if (f->name_len == 25 &&
 	    strncasecmp(nm, "content-transfer-encoding", 25) == 0 &&
-	    in->cte == NULL) {
+	    (in->cte == NULL || mime_walk_cte_wins(in->cte, in->cte_len, v,
+	    vl))) {
+		if (in->cte != NULL)
+			in->defects |= MIME_DEFECT_BAD_HEADER;
 		in->cte = v;
 		in->cte_len = vl;
 	}

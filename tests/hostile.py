@@ -515,6 +515,12 @@ CASES = [
     # committed regression fixtures (small)
     ("fixture-boundary-trailing-text", "boundary-trailing-text.eml", "pan",
      None, VISA_MASKED, LIMIT_SECONDS, 100),
+    # two Content-Transfer-Encoding fields (7bit, then base64), and a
+    # quoted "base64": the decoding one wins
+    ("cte-twice", gen_cte_twice, "pan", None, VISA_MASKED, LIMIT_SECONDS,
+     100),
+    ("cte-quoted", gen_cte_quoted, "pan", None, VISA_MASKED,
+     LIMIT_SECONDS, 100),
 ]
 
 # Known-weak: evasions that depend on how lenient the recipient's mail
@@ -522,10 +528,6 @@ CASES = [
 # fixed") but not counted as failures; move a case up into CASES once
 # the engine handles it.
 TODO = [
-    ("cte-twice", gen_cte_twice, "pan", None, VISA_MASKED, LIMIT_SECONDS,
-     100),
-    ("cte-quoted", gen_cte_quoted, "pan", None, VISA_MASKED,
-     LIMIT_SECONDS, 100),
     ("filename-rfc2231", gen_filename_2231, "pan", None, VISA_MASKED,
      LIMIT_SECONDS, 100),
 ]
