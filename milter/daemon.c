@@ -413,6 +413,8 @@ worker(const struct conf *c, uid_t uid, gid_t gid)
 	pm_log(LOG_NOTICE, "panmilter %s ready on %s (policy %s, on_error %s)",
 	    PM_VERSION, c->socket, c->policy, conf_on_error_str(c->on_error));
 	rc = smfi_main() == MI_SUCCESS ? 0 : 1;
+	/* helpers get end-of-file, remove their GnuPG homes and exit */
+	mlfi_daemon_fini(&d);
 	pm_log(LOG_NOTICE, "stopped");
 	return rc;
 }

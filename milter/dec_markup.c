@@ -523,8 +523,15 @@ dec_markup_block_cached(struct dec_markup_st *m, const unsigned char *p,
 
 	if (l == 0 || l > 8)
 		return dec_markup_is_block(p, l);
-	for (k = 0; k < l; k++)
-		key |= (uint64_t)p[k] << (8 * k);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if ((size_t)(p - m->in) + 8 <= m->n) {	/* one load, then mask */
+		memcpy(&key, p, 8);
+		if (l < 8)
+			key &= (1ULL << (8 * l)) - 1;
+	} else
+#endif
+		for (k = 0; k < l; k++)
+			key |= (uint64_t)p[k] << (8 * k);
 	e = &m->bc[((key * 0x9E3779B97F4A7C15ULL) >> 59 ^ l) % DEC_MARKUP_BC];
 	if (e->len != l || e->key != key) {
 		e->key = key;

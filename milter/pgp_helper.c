@@ -115,6 +115,21 @@ rm_cb(const char *p, const struct stat *st, int flag, struct FTW *f)
 	return remove(p);
 }
 
+/* helper_gpg_conf - public-key work needs no gpg-agent: never start one
+ * (it would outlive us in the home and keep it from being removed) */
+static int
+helper_gpg_conf(const char *home)
+{
+	char path[4200];
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "%s/gpg.conf", home);
+	if ((fp = fopen(path, "w")) == NULL)
+		return -1;
+	fputs("no-autostart\n", fp);
+	return fclose(fp) == 0 ? 0 : -1;
+}
+
 /* helper_child - the helper process: own home, serve until EOF */
 static void
 helper_child(int fd, const char *keydir, const char *rundir)
@@ -140,7 +155,7 @@ helper_child(int fd, const char *keydir, const char *rundir)
 	/* the worker's umask is for its socket; gpg needs a usable home */
 	umask(077);
 	snprintf(home, sizeof(home), "%s/panmilter-gpg.XXXXXX", rundir);
-	if (mkdtemp(home) == NULL
+	if (mkdtemp(home) == NULL || helper_gpg_conf(home) < 0
 	    || pgp_gpgme_open(home, keydir, &g, err, sizeof(err)) != PM_OK)
 		_exit(1);
 	while (helper_serve_one(fd, g) == 0)
