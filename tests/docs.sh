@@ -20,5 +20,20 @@ for o in $("$BIN" --help | grep -oE '(^| )--?[a-zA-Z][a-zA-Z-]*' | sort -u); do
 		rc=1
 	fi
 done
+# pankey: every option of --help in pankey(8)
+PANKEY=$(dirname "$BIN")/pankey
+if [ -x "$PANKEY" ]; then
+	for o in $("$PANKEY" --help 2>&1 | grep -oE '(^| |\[)--?[a-zA-Z][a-zA-Z-]*' |
+	    tr -d '[ ' | sort -u); do
+		case $o in
+		--*) pat="Fl -${o#--}" ;;
+		*) pat="Fl ${o#-}" ;;
+		esac
+		if ! grep -qF -- "$pat" man/pankey.8; then
+			echo "not ok - option $o of pankey --help is not in man/pankey.8"
+			rc=1
+		fi
+	done
+fi
 [ "$rc" = 0 ] && echo "docs: every setting and option is documented"
 exit $rc
