@@ -52,18 +52,34 @@ def msg(name, size, pans):
 msg("clean4k", 4000, False)
 msg("clean100k", 100000, False)
 msg("pans100k", 100000, True)
+msg("pans4k", 4000, True)
+msg("clean1m", 1000000, False)
+msg("pans1m", 1000000, True)
 PY
+# a recipient key for the encrypt path
+PANKEY=$ROOT/$B/pankey
+G=$D/gnupg
+mkdir -m 700 "$G" "$D/run"
+GNUPGHOME=$G gpg --batch -q --passphrase '' --quick-gen-key 'Acq <ap@acquirer.example>' ed25519 sign 1d 2> /dev/null
+FPR=$(GNUPGHOME=$G gpg --batch --with-colons --list-keys ap@acquirer.example | awk -F: '/^fpr/ { print $10; exit }')
+GNUPGHOME=$G gpg --batch -q --passphrase '' --quick-add-key "$FPR" cv25519 encr 1d 2> /dev/null
+GNUPGHOME=$G gpg --batch -q --armor --export "$FPR" > "$D/acq.asc"
+{ "$PANKEY" -k "$D/kr" init && "$PANKEY" -k "$D/kr" custodian add b --acknowledge &&
+  "$PANKEY" -k "$D/kr" enroll ap@acquirer.example "$D/acq.asc" --fingerprint "$FPR" --by b; } > /dev/null ||
+    e2e_die "keyring setup failed"
+chmod -R go-w "$D/kr"
 cat > "$D/policy.conf" <<'POL'
 default = { action = "reject"; };
-rules = ( { name = "billing"; recipients = [ "@billing.example" ]; action = "mask"; } );
+rules = ( { name = "billing"; recipients = [ "@billing.example" ]; action = "mask"; },
+  { name = "acquirer"; recipients = [ "@acquirer.example" ]; action = "encrypt"; } );
 POL
 chmod 600 "$D/policy.conf"
 
-# rate FILE [SESSIONS N] - messages/s of one smtp-source run
+# rate FILE [SESSIONS N RCPT] - messages/s of one smtp-source run
 rate() {
-	local t0 t1 s=${2:-20} n=${3:-$N}
+	local t0 t1 s=${2:-20} n=${3:-$N} to=${4:-ap@billing.example}
 	t0=$(date +%s.%N)
-	smtp-source -s "$s" -m "$n" -F "$1" -f a@corp.example -t ap@billing.example \
+	smtp-source -s "$s" -m "$n" -F "$1" -f a@corp.example -t "$to" \
 	    "127.0.0.1:$E2E_SMTP_PORT" > "$D/source.out" 2>&1 || return 1
 	t1=$(date +%s.%N)
 	awk -v n="$n" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", n / (b - a) }'
@@ -94,13 +110,17 @@ USOCK=$(e2e_milter_sock bench)
 TPORT=$(e2e_pick_port)
 for sock in unix tcp; do
 	if [ $sock = unix ]; then spec=$USOCK; else spec="inet:$TPORT@127.0.0.1"; fi
-	printf 'socket = "%s";\npolicy = "%s/policy.conf";\ngroup = "postfix";\n' \
-	    "$spec" "$D" > "$D/pm.conf"
+	printf 'socket = "%s";\npolicy = "%s/policy.conf";\ngroup = "postfix";\nkeyring = "%s/kr";\nrun_dir = "%s/run";\n' \
+	    "$spec" "$D" "$D" "$D" > "$D/pm.conf"
 	chmod 600 "$D/pm.conf"
 	milter "$spec" null "$NULL" "$spec"
 	for m in clean4k clean100k pans100k; do R[null-$sock-$m]=$(median "$D/$m.eml"); done
 	milter "$spec" pm "$PANMILTER" -f -c "$D/pm.conf"
 	for m in clean4k clean100k pans100k; do R[pm-$sock-$m]=$(median "$D/$m.eml"); done
+	if [ $sock = unix ]; then
+		for m in clean4k clean1m; do R[pm-enc-$m]=$(rate "$D/$m.eml" 20 "$((N / 5))" ap@acquirer.example); done
+		for m in pans4k pans1m; do R[pm-enc-$m]=$(rate "$D/$m.eml" 20 "$((N / 5))" ap@acquirer.example); done
+	fi
 	# one session: latency, where Nagle against delayed ACKs shows on TCP
 	R[one-$sock-clean4k]=$(rate "$D/clean4k.eml" 1 40)
 	R[one-$sock-pans100k]=$(rate "$D/pans100k.eml" 1 40)
@@ -120,6 +140,8 @@ for m in clean4k clean100k pans100k; do
 			    m, s, a, n, p, p / n }'
 	done
 done
+echo "encrypt path (unix, 20 sessions, $((N / 5)) messages, msg/s): 4 KB clean ${R[pm-enc-clean4k]}, with a PAN (encrypted) ${R[pm-enc-pans4k]};" \
+    "1 MB clean ${R[pm-enc-clean1m]}, with PANs (encrypted) ${R[pm-enc-pans1m]}"
 echo "one session, 40 messages (msg/s): unix clean4k ${R[one-unix-clean4k]} pans100k ${R[one-unix-pans100k]};" \
     "tcp clean4k ${R[one-tcp-clean4k]} pans100k ${R[one-tcp-pans100k]}"
 echo "panmilter worker peak RSS: unix ${R[rss-unix]} KiB, tcp ${R[rss-tcp]} KiB"
