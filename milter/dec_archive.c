@@ -397,7 +397,11 @@ dec_archive_walk(struct pm_arena *a, const unsigned char *p, size_t n,
 	if (!failed)
 		st = dec_archive_loop(&w, ar, cb, arg, &none);
 	filtered = archive_filter_count(ar) > 1;
-	if (st != PM_OK || !(failed || none) || !filtered)
+	/* a compressed stream that gave no file (a gzip of data starting
+	 * with zero bytes reads as an empty tar) is one file: read it again
+	 * with the raw format, never report it clean unread */
+	if (st != PM_OK || !filtered || !(failed || none
+	    || (res->entries == 0 && res->encrypted == 0)))
 		goto out;
 	/* a compressed stream of one file: read it with the raw format */
 	archive_read_free(ar);

@@ -293,10 +293,12 @@ scan_leaf_entry(void *arg, const char *name, const unsigned char *data,
 	return scan_leaf_bytes(ctx, full, NULL, NULL, data, len);
 }
 
-/* scan_leaf_archive - walk an archive, one nesting level deeper */
+/* scan_leaf_archive - walk an archive, one nesting level deeper; *read
+ * is 0 when nothing could be read from it (not an archive after all,
+ * or damaged), so the caller scans the bytes themselves */
 static pm_status
 scan_leaf_archive(struct scan_ctx *ctx, const char *name,
-    const unsigned char *p, size_t n)
+    const unsigned char *p, size_t n, int *read)
 {
 	struct dec_archive_res ar;
 	struct scan_entry_arg ea = { ctx, name };
@@ -305,13 +307,16 @@ scan_leaf_archive(struct scan_ctx *ctx, const char *name,
 
 	if (ctx->archive_depth >= ctx->opts->lim.max_archive_depth) {
 		scan_ctx_mark_unscannable(ctx, "max_archive_depth");
+		*read = 1;
 		return PM_OK;
 	}
 	memset(&ar, 0, sizeof(ar));
+	*read = 1;
 	ctx->archive_depth++;
 	st = dec_archive_walk(ctx->arena, p, n, &ctx->opts->lim,
 	    scan_leaf_entry, &ea, &ar);
 	ctx->archive_depth--;
+	*read = !ar.damaged && (ar.entries > 0 || ar.encrypted > 0);
 	if (st == PM_ELIMIT) {
 		scan_ctx_mark_unscannable(ctx, ar.limit ? ar.limit
 		    : ctx->res->reason[0] ? ctx->res->reason : "archive limit");
@@ -326,6 +331,53 @@ scan_leaf_archive(struct scan_ctx *ctx, const char *name,
 	return st;
 }
 
+/* scan_leaf_uu_begin - offset of an inline "begin NNN name" line, or n */
+static size_t
+scan_leaf_uu_begin(const unsigned char *p, size_t n, size_t from)
+{
+	const unsigned char *b;
+	size_t i, d;
+
+	while (from + 10 <= n && (b = memmem(p + from, n - from, "begin ",
+	    6)) != NULL) {
+		i = (size_t)(b - p);
+		from = i + 6;
+		if (i > 0 && p[i - 1] != '\n')
+			continue;
+		for (d = 0; from + d < n && p[from + d] >= '0'
+		    && p[from + d] <= '7'; d++)
+			;
+		if (d >= 3 && d <= 4 && from + d < n && p[from + d] == ' ')
+			return i;
+	}
+	return n;
+}
+
+/* scan_leaf_uu - inline uuencoded blocks in a text part (no
+ * Content-Transfer-Encoding says so): each decoded and scanned as an
+ * attachment of its own, so a file pasted that way is not missed */
+static pm_status
+scan_leaf_uu(struct scan_ctx *ctx, const char *name,
+    const unsigned char *p, size_t n)
+{
+	const unsigned char *e;
+	unsigned char *out;
+	size_t at = 0, end, len;
+	pm_status st = PM_OK;
+
+	while (st == PM_OK && (at = scan_leaf_uu_begin(p, n, at)) < n) {
+		e = memmem(p + at, n - at, "\nend", 4);
+		end = e != NULL ? (size_t)(e - p) + 4 : n;
+		if ((out = pm_arena_alloc(ctx->arena, end - at + 1)) == NULL)
+			return PM_ENOMEM;
+		len = dec_uu(p + at, end - at, out);
+		st = scan_leaf_bytes(ctx, name ? name : "(uuencoded)", NULL,
+		    NULL, out, len);
+		at = end;
+	}
+	return st;
+}
+
 /* scan_leaf_bytes - decoded content: archive, text, markup or binary */
 static pm_status
 scan_leaf_bytes(struct scan_ctx *ctx, const char *name, const char *type,
@@ -335,6 +387,7 @@ scan_leaf_bytes(struct scan_ctx *ctx, const char *name, const char *type,
 	const char *saved = ctx->where;
 	enum scan_kind k;
 	pm_status st;
+	int read = 1;
 
 	if (ctx->decoded + n > ctx->opts->lim.max_decoded_size) {
 		scan_ctx_mark_unscannable(ctx, "max_decoded_size");
@@ -345,8 +398,11 @@ scan_leaf_bytes(struct scan_ctx *ctx, const char *name, const char *type,
 		ctx->where = where;
 	}
 	if (dec_archive_sniff(p, n)) {
-		st = scan_leaf_archive(ctx, name, p, n);
-		goto out;
+		st = scan_leaf_archive(ctx, name, p, n, &read);
+		/* an archive signature in front of something else, or a
+		 * damaged archive: its bytes are scanned as they are too */
+		if (st != PM_OK || read)
+			goto out;
 	}
 	k = scan_leaf_kind(type, name);
 	if (k == SCAN_K_BINARY) {
@@ -354,6 +410,8 @@ scan_leaf_bytes(struct scan_ctx *ctx, const char *name, const char *type,
 		st = scan_leaf_utf16(ctx, p, n);
 	} else
 		st = scan_leaf_text(ctx, k, charset, p, n);
+	if (st == PM_OK && k == SCAN_K_TEXT)
+		st = scan_leaf_uu(ctx, name, p, n);
 out:
 	ctx->where = saved;
 	return st;
@@ -433,6 +491,26 @@ scan_leaf_message(struct scan_ctx *ctx, const struct mime_part *part,
 	return st;
 }
 
+/* scan_leaf_filename - the decoded file name (RFC 2231 %XX or RFC 2047
+ * can hide digits from the raw header scan); numbers already found in
+ * this part's headers are not reported twice */
+static void
+scan_leaf_filename(struct scan_ctx *ctx, const struct mime_part *part)
+{
+	size_t first = ctx->res->nfindings;
+
+	while (first > 0 && strcmp(ctx->res->findings[first - 1].part,
+	    part->path) == 0)
+		first--;
+	ctx->part_first = first;
+	ctx->raw_pass = 1;
+	ctx->where = "header:filename";
+	scan_leaf_stream(ctx, (const unsigned char *)part->filename,
+	    strlen(part->filename));
+	ctx->raw_pass = 0;
+	ctx->where = NULL;
+}
+
 /* scan_leaf_part - one MIME leaf, from raw body to findings */
 pm_status
 scan_leaf_part(void *arg, const struct mime_part *part)
@@ -463,6 +541,8 @@ scan_leaf_part(void *arg, const struct mime_part *part)
 	}
 	if (name == NULL && (part->flags & MIME_PART_ATTACHMENT))
 		name = "(unnamed)";
+	if (part->filename != NULL)
+		scan_leaf_filename(ctx, part);
 	ctx->where = NULL;
 	st = scan_leaf_bytes(ctx, name, part->type, part->charset, p, n);
 out:

@@ -521,6 +521,9 @@ CASES = [
      100),
     ("cte-quoted", gen_cte_quoted, "pan", None, VISA_MASKED,
      LIMIT_SECONDS, 100),
+    # a PAN only in an RFC 2231-encoded file name
+    ("filename-rfc2231", gen_filename_2231, "pan", None, VISA_MASKED,
+     LIMIT_SECONDS, 100),
 ]
 
 # Known-weak: evasions that depend on how lenient the recipient's mail
@@ -528,8 +531,6 @@ CASES = [
 # fixed") but not counted as failures; move a case up into CASES once
 # the engine handles it.
 TODO = [
-    ("filename-rfc2231", gen_filename_2231, "pan", None, VISA_MASKED,
-     LIMIT_SECONDS, 100),
 ]
 
 
