@@ -388,28 +388,30 @@ pan_detect_block_avx2(struct pan_detect *d, uint64_t P, uint64_t x,
 }
 
 /*
- * pan_detect_quiet128_avx2 - 1 when 128 bytes hold no DL byte at all: no
+ * pan_detect_quiet64_avx2 - 1 when 64 bytes hold no DL byte at all: no
  * ASCII digit and no byte >= 0xD9 (every DL lead byte - D9, DB, E0-E3,
- * EA, EF - is >= 0xD9; Latin letters' C3 leads are not). Four loads and a
- * handful of compares: prose is then read at memory speed.
+ * EA, EF - is >= 0xD9; Latin letters' C3 leads are not). Two loads and a
+ * handful of compares: stretches of prose are read at memory speed.
  */
 PAN_DETECT_AVX2 static inline int
-pan_detect_quiet128_avx2(const uint8_t *p)
+pan_detect_quiet64_avx2(const uint8_t *p)
 {
 	const __m256i zero = PAN_DETECT_V('0'), nine = PAN_DETECT_V(9);
 	const __m256i hi = PAN_DETECT_V(0xD9);
-	__m256i acc = _mm256_setzero_si256(), v, t;
-	int i;
+	__m256i a = _mm256_loadu_si256((const __m256i *)(const void *)p);
+	__m256i b = _mm256_loadu_si256((const __m256i *)(const void *)
+	    (p + 32));
+	__m256i acc;
 
-	for (i = 0; i < 4; i++) {
-		v = _mm256_loadu_si256((const __m256i *)(const void *)
-		    (p + 32 * i));
-		t = _mm256_sub_epi8(v, zero);
-		acc = _mm256_or_si256(acc, _mm256_cmpeq_epi8(
-		    _mm256_max_epu8(t, nine), nine));
-		acc = _mm256_or_si256(acc, _mm256_cmpeq_epi8(
-		    _mm256_max_epu8(v, hi), v));
-	}
+	acc = _mm256_or_si256(
+	    _mm256_cmpeq_epi8(_mm256_max_epu8(_mm256_sub_epi8(a, zero), nine),
+	    nine),
+	    _mm256_cmpeq_epi8(_mm256_max_epu8(_mm256_sub_epi8(b, zero), nine),
+	    nine));
+	acc = _mm256_or_si256(acc, _mm256_cmpeq_epi8(_mm256_max_epu8(a, hi),
+	    a));
+	acc = _mm256_or_si256(acc, _mm256_cmpeq_epi8(_mm256_max_epu8(b, hi),
+	    b));
 	return _mm256_testz_si256(acc, acc);
 }
 
@@ -422,16 +424,11 @@ pan_detect_scan_avx2(struct pan_detect *d, const uint8_t *p, size_t nblk,
 	uint64_t x, dl;
 
 	for (; nblk > 0; nblk--, p += 64, P += 64) {
-		/* quiet stretches with no run open: skip two blocks at once
-		 * (a block without DL bytes leaves run_dig at 0) */
-		while (nblk >= 2 && !d->tok_active && d->run_dig == 0
-		    && pan_detect_quiet128_avx2(p)) {
-			nblk -= 2;
-			p += 128;
-			P += 128;
-		}
-		if (nblk == 0)
-			break;
+		/* quiet blocks with no run open are skipped (a block
+		 * without DL bytes leaves run_dig at 0) */
+		if (!d->tok_active && d->run_dig == 0
+		    && pan_detect_quiet64_avx2(p))
+			continue;
 		pan_detect_m32_avx2(p, &x0, &d0);
 		pan_detect_m32_avx2(p + 32, &x1, &d1);
 		x = x0 | (uint64_t)x1 << 32;
