@@ -4,7 +4,7 @@
  * Builds a deterministic ~10 MB message (text body, base64 CSV with card
  * numbers every ~10 KB, a base64 docx holding a CSV-like XML, a base64
  * PDF-like binary), then prints memcpy MB/s on the same buffer (best of
- * 5) and scan_message MB/s (best of 5). With an argument, the message is
+ * 11) and scan_message MB/s (best of 11). With an argument, the message is
  * also written to that file (bench/pipeline.sh measures peak RSS of
  * `panmilter --scan` on it).
  */
@@ -182,7 +182,7 @@ main(int argc, char **argv)
 	}
 	mb = (double)msg.n / 1e6;
 	dst = malloc(msg.n);
-	for (k = 0; k < 5; k++) {
+	for (k = 0; k < 11; k++) {
 		t = now();
 		memcpy(dst, msg.p, msg.n);
 		__asm__ volatile("" : : "r"(dst) : "memory");
@@ -191,7 +191,7 @@ main(int argc, char **argv)
 			best_mc = t;
 	}
 	scan_opts_default(&o);
-	for (k = 0; k < 5; k++) {
+	for (k = 0; k < 11; k++) {
 		t = now();
 		if (scan_message((unsigned char *)msg.p, msg.n, &o, &r) != PM_OK)
 			return 2;
