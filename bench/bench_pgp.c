@@ -134,14 +134,14 @@ main(int argc, char **argv)
 		fp = fopen(path, "w");
 		fwrite(bufs[i], 1, sizes[i], fp);
 		fclose(fp);
-		hs[i] = helper_ms(h, argv[2], bufs[i], sizes[i], 7);
-		sp[i] = spawn_ms(argv[4], argv[2], path, 1, 7);
+		hs[i] = helper_ms(h, argv[2], bufs[i], sizes[i], 21);
+		sp[i] = spawn_ms(argv[4], argv[2], path, 1, 21);
 	}
 	/* grow to 1 GiB (touched) and measure again */
 	hog = malloc(big);
 	memset(hog, 1, big);
 	for (i = 0; i < 2; i++)
-		hb[i] = helper_ms(h, argv[2], bufs[i], sizes[i], 7);
+		hb[i] = helper_ms(h, argv[2], bufs[i], sizes[i], 21);
 	for (i = 0; i < 2; i++)
 		printf("pgp %-4s: helper %.1f ms  gpg posix_spawn floor %.1f ms"
 		    " = %.2fx floor speed;  holding 1 GiB: helper %.1f ms ="
