@@ -665,3 +665,23 @@ e2e_teardown() {
 	fi
 	exit "$rc"
 }
+
+# e2e_keyring ADDR GNUPGHOME KEYRING - a key pair for ADDR made with gpg
+# (ed25519 + cv25519, one day) in GNUPGHOME, enrolled by custodian "ops"
+# in a new keyring KEYRING with $PANKEY; prints the fingerprint
+e2e_keyring() {
+	local addr=$1 g=$2 kr=$3 fpr
+	mkdir -p "$g" && chmod 700 "$g"
+	GNUPGHOME=$g gpg --batch -q --passphrase '' --quick-gen-key \
+	    "Test <$addr>" ed25519 sign 1d 2> /dev/null || return 1
+	fpr=$(GNUPGHOME=$g gpg --batch --with-colons --list-keys "$addr" |
+	    awk -F: '/^fpr/ { print $10; exit }')
+	GNUPGHOME=$g gpg --batch -q --passphrase '' --quick-add-key "$fpr" \
+	    cv25519 encr 1d 2> /dev/null || return 1
+	GNUPGHOME=$g gpg --batch -q --armor --export "$fpr" > "$kr.asc" || return 1
+	{ "$PANKEY" -k "$kr" init && "$PANKEY" -k "$kr" custodian add ops --acknowledge &&
+	    "$PANKEY" -k "$kr" enroll "$addr" "$kr.asc" --fingerprint "$fpr" --by ops; } \
+	    > /dev/null || return 1
+	chmod -R go-w "$kr"
+	echo "$fpr"
+}

@@ -23,16 +23,9 @@ FIX=$ROOT/tests/fixtures
 [ -x "$PANMILTER" ] && [ -x "$PANKEY" ] || e2e_die "build panmilter and pankey first"
 e2e_setup
 D=$E2E_DIR
-G=$D/gnupg
-mkdir -m 700 "$G" "$D/run"
-GNUPGHOME=$G gpg --batch -q --passphrase '' --quick-gen-key 'Acq <ap@acquirer.example>' ed25519 sign 1d 2> /dev/null
-FPR=$(GNUPGHOME=$G gpg --batch --with-colons --list-keys ap@acquirer.example | awk -F: '/^fpr/ { print $10; exit }')
-GNUPGHOME=$G gpg --batch -q --passphrase '' --quick-add-key "$FPR" cv25519 encr 1d 2> /dev/null
-GNUPGHOME=$G gpg --batch -q --armor --export "$FPR" > "$D/acq.asc"
-"$PANKEY" -k "$D/kr" init > /dev/null && "$PANKEY" -k "$D/kr" custodian add ops --acknowledge > /dev/null &&
-    "$PANKEY" -k "$D/kr" enroll ap@acquirer.example "$D/acq.asc" --fingerprint "$FPR" --by ops > /dev/null ||
+mkdir -m 700 "$D/run"
+e2e_keyring ap@acquirer.example "$D/gnupg" "$D/kr" > /dev/null ||
     e2e_die "keyring setup failed"
-chmod -R go-w "$D/kr"
 SOCK=$(e2e_milter_sock soak)
 cat > "$D/policy.conf" <<'POL'
 default = { action = "reject"; };
