@@ -337,6 +337,13 @@ mlfi_crypt_plan(struct mlfi_conn *c, const struct kr_view *kv, int kstale,
 		    " a revocation cannot be ruled out");
 		return -1;
 	}
+	if (c->msg.oversize) {
+		/* only the first max_message_size bytes were kept: encrypting
+		 * them would replace the message by a truncated copy */
+		snprintf(why, whylen, "message larger than max_message_size"
+		    " cannot be encrypted; raise max_message_size");
+		return -1;
+	}
 	if (quarantine && c->d->conf->quarantine_address == NULL) {
 		snprintf(why, whylen, "quarantine asked but quarantine_address"
 		    " is not set");
