@@ -89,6 +89,8 @@ teardown(void **state)
 {
 	(void)state;
 	pgp_helper_stop(helper);
+	/* the gpg command started an agent for the secret key: stop it */
+	sh("GNUPGHOME=%s gpgconf --kill all 2>/dev/null", home);
 	sh("rm -rf %s", dir);
 	return 0;
 }
