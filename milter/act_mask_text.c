@@ -17,6 +17,7 @@
 #include "dec_iconv.h"
 #include "dec_markup.h"
 #include "pan_detect.h"
+#include "scan_leaf.h"
 
 struct act_mask_text_span {
 	size_t s, e, nd;
@@ -429,42 +430,13 @@ done:
 	return PM_OK;
 }
 
-/* act_mask_text_kind - how scan reads a leaf: the same lists as
- * scan_leaf_kind() in scan_leaf.c (keep them in step) */
+/* act_mask_text_kind - how scan reads a leaf (scan_leaf_kind) */
 enum act_mask_text_kind
 act_mask_text_kind(const char *type, const char *name)
 {
-	static const char *const text_types[] = {
-		"application/json", "application/csv", "application/javascript",
-		"application/x-sh", "application/rtf", "application/x-yaml",
-		"message/delivery-status", "message/disposition-notification",
-		"message/feedback-report", "application/pgp-keys", NULL
-	};
-	static const char *const mk_ext[] = {
-		".htm", ".html", ".xml", ".xhtml", ".svg", ".rels", NULL
-	};
-	static const char *const tx_ext[] = {
-		".txt", ".csv", ".tsv", ".json", ".log", ".eml", ".ini", ".md",
-		".rtf", ".sql", ".yaml", ".yml", NULL
-	};
-	size_t i, nl = name != NULL ? strlen(name) : 0;
-
-	if (type != NULL) {
-		if (strcmp(type, "text/html") == 0 || strstr(type, "xml"))
-			return ACT_MASK_TEXT_MARKUP;
-		if (strncmp(type, "text/", 5) == 0)
-			return ACT_MASK_TEXT_PLAIN;
-		for (i = 0; text_types[i] != NULL; i++)
-			if (strcmp(type, text_types[i]) == 0)
-				return ACT_MASK_TEXT_PLAIN;
+	switch (scan_leaf_kind(type, name)) {
+	case SCAN_K_MARKUP:	return ACT_MASK_TEXT_MARKUP;
+	case SCAN_K_TEXT:	return ACT_MASK_TEXT_PLAIN;
+	default:		return ACT_MASK_TEXT_BINARY;
 	}
-	for (i = 0; name != NULL && mk_ext[i] != NULL; i++)
-		if (nl >= strlen(mk_ext[i]) && strcasecmp(name + nl
-		    - strlen(mk_ext[i]), mk_ext[i]) == 0)
-			return ACT_MASK_TEXT_MARKUP;
-	for (i = 0; name != NULL && tx_ext[i] != NULL; i++)
-		if (nl >= strlen(tx_ext[i]) && strcasecmp(name + nl
-		    - strlen(tx_ext[i]), tx_ext[i]) == 0)
-			return ACT_MASK_TEXT_PLAIN;
-	return ACT_MASK_TEXT_BINARY;
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "pan_ctx.h"
+#include "pan_uni.h"
 
 /* ASCII classes: digits, separators, CR, LF, '>', letters */
 static const uint8_t pan_ctx_ascii[128] = {
@@ -29,48 +30,6 @@ static const uint8_t pan_ctx_ascii[128] = {
 	1, 1, 1, 1, 1, 1, 1,
 };
 
-/*
- * Zero of each Unicode decimal-digit block (general category Nd) in the
- * BMP whose UTF-8 lead byte is one of D9 DB E0 E1 EA EF (Unicode 15,
- * UnicodeData.txt). Each block is zero..zero+9.
- */
-static const uint32_t pan_ctx_zeros[] = {
-	0x0660,	/* Arabic-Indic */
-	0x06F0,	/* Extended Arabic-Indic */
-	0x0966,	/* Devanagari */
-	0x09E6,	/* Bengali */
-	0x0A66,	/* Gurmukhi */
-	0x0AE6,	/* Gujarati */
-	0x0B66,	/* Oriya */
-	0x0BE6,	/* Tamil */
-	0x0C66,	/* Telugu */
-	0x0CE6,	/* Kannada */
-	0x0D66,	/* Malayalam */
-	0x0DE6,	/* Sinhala Lith */
-	0x0E50,	/* Thai */
-	0x0ED0,	/* Lao */
-	0x0F20,	/* Tibetan */
-	0x1040,	/* Myanmar */
-	0x1090,	/* Myanmar Shan */
-	0x17E0,	/* Khmer */
-	0x1810,	/* Mongolian */
-	0x1946,	/* Limbu */
-	0x19D0,	/* New Tai Lue */
-	0x1A80,	/* Tai Tham Hora */
-	0x1A90,	/* Tai Tham Tham */
-	0x1B50,	/* Balinese */
-	0x1BB0,	/* Sundanese */
-	0x1C40,	/* Lepcha */
-	0x1C50,	/* Ol Chiki */
-	0xA620,	/* Vai */
-	0xA8D0,	/* Saurashtra */
-	0xA900,	/* Kayah Li */
-	0xA9D0,	/* Javanese */
-	0xA9F0,	/* Myanmar Tai Laing */
-	0xAA50,	/* Cham */
-	0xABF0,	/* Meetei Mayek */
-	0xFF10,	/* Fullwidth */
-};
 
 /* Unicode separators between digits: spaces, dashes, zero-width */
 static const uint32_t pan_ctx_seps[][2] = {
@@ -103,12 +62,9 @@ pan_ctx_cp_class(uint32_t cp, int *val)
 {
 	size_t i;
 
-	for (i = 0; i < NELEM(pan_ctx_zeros); i++) {
-		if (cp >= pan_ctx_zeros[i] && cp - pan_ctx_zeros[i] < 10) {
-			*val = (int)(cp - pan_ctx_zeros[i]);
-			return PAN_CLS_DIGIT;
-		}
-	}
+	if ((*val = pan_uni_digit(cp)) >= 0)
+		return PAN_CLS_DIGIT;
+	*val = 0;
 	for (i = 0; i < NELEM(pan_ctx_seps); i++)
 		if (cp >= pan_ctx_seps[i][0] && cp <= pan_ctx_seps[i][1])
 			return PAN_CLS_SEP;

@@ -19,53 +19,10 @@
 #include <string.h>
 
 #include "pan_mask.h"
+#include "pan_uni.h"
 
-static const uint32_t pan_mask_zeros[] = {
-	0x0660,	/* Arabic-Indic */
-	0x06F0,	/* Extended Arabic-Indic (Persian, Urdu) */
-	0x07C0,	/* NKo */
-	0x0966,	/* Devanagari */
-	0x09E6,	/* Bengali */
-	0x0A66,	/* Gurmukhi */
-	0x0AE6,	/* Gujarati */
-	0x0B66,	/* Oriya */
-	0x0BE6,	/* Tamil */
-	0x0C66,	/* Telugu */
-	0x0CE6,	/* Kannada */
-	0x0D66,	/* Malayalam */
-	0x0DE6,	/* Sinhala Lith */
-	0x0E50,	/* Thai */
-	0x0ED0,	/* Lao */
-	0x0F20,	/* Tibetan */
-	0x1040,	/* Myanmar */
-	0x1090,	/* Myanmar Shan */
-	0x17E0,	/* Khmer */
-	0x1810,	/* Mongolian */
-	0x1946,	/* Limbu */
-	0x19D0,	/* New Tai Lue */
-	0x1A80,	/* Tai Tham Hora */
-	0x1A90,	/* Tai Tham Tham */
-	0x1B50,	/* Balinese */
-	0x1BB0,	/* Sundanese */
-	0x1C40,	/* Lepcha */
-	0x1C50,	/* Ol Chiki */
-	0xA620,	/* Vai */
-	0xA8D0,	/* Saurashtra */
-	0xA900,	/* Kayah Li */
-	0xA9D0,	/* Javanese */
-	0xA9F0,	/* Myanmar Tai Laing */
-	0xAA50,	/* Cham */
-	0xABF0,	/* Meetei Mayek */
-	0xFF10,	/* Fullwidth */
-	0x104A0,	/* Osmanya */
-	0x1D7CE,	/* Mathematical bold */
-	0x1D7D8,	/* Mathematical double-struck */
-	0x1D7E2,	/* Mathematical sans-serif */
-	0x1D7EC,	/* Mathematical sans-serif bold */
-	0x1D7F6,	/* Mathematical monospace */
-};
 
-#define PAN_MASK_NZEROS (sizeof(pan_mask_zeros) / sizeof(pan_mask_zeros[0]))
+
 
 /* pan_mask_keep - 1 when digit i of n stays visible in this style */
 static int
@@ -137,16 +94,7 @@ pan_mask_utf8(const unsigned char *p, size_t avail, uint32_t *cp)
 static int
 pan_mask_is_digit(uint32_t cp)
 {
-	size_t i;
-
-	if (cp >= '0' && cp <= '9')
-		return 1;
-	if (cp < 0x660)
-		return 0;
-	for (i = 0; i < PAN_MASK_NZEROS; i++)
-		if (cp >= pan_mask_zeros[i] && cp < pan_mask_zeros[i] + 10)
-			return 1;
-	return 0;
+	return pan_uni_digit(cp) >= 0;
 }
 
 /* pan_mask_count - decimal digits in the n bytes of UTF-8 text */

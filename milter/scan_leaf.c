@@ -25,7 +25,6 @@
 #include "scan_leaf.h"
 #include "scan_out.h"
 
-enum scan_kind { SCAN_K_TEXT, SCAN_K_MARKUP, SCAN_K_BINARY };
 
 static pm_status scan_leaf_bytes(struct scan_ctx *, const char *name,
     const char *type, const char *charset, const unsigned char *p,
@@ -77,8 +76,8 @@ scan_leaf_header(void *arg, const char *path, const char *name,
 	return ctx->err;
 }
 
-/* scan_leaf_is_text - content types read as text */
-static enum scan_kind
+/* scan_leaf_kind - how a part is read: text, markup or binary */
+enum scan_kind
 scan_leaf_kind(const char *type, const char *name)
 {
 	static const char *const text_types[] = {

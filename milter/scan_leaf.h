@@ -22,6 +22,9 @@
  *	scan_leaf_part(ctx, part)	scan one MIME leaf.
  *	scan_ctx_mark_unscannable(ctx, why)	first reason wins.
  *	scan_hit(ctx, hit)	(scan.c) the detector callback: a finding.
+ *	scan_leaf_kind(type, name)	how a part of this content type or
+ *				file name is read (act_mask reads it the
+ *				same way to rewrite it).
  */
 #ifndef SCAN_LEAF_H
 #define SCAN_LEAF_H
@@ -54,6 +57,9 @@ struct scan_ctx {
 	pm_status err;			/* first hard error (ENOMEM) */
 };
 
+enum scan_kind { SCAN_K_TEXT, SCAN_K_MARKUP, SCAN_K_BINARY };
+
+enum scan_kind scan_leaf_kind(const char *type, const char *name);
 void scan_hit(void *ctx, const struct pan_hit *hit);
 pm_status scan_leaf_header(void *ctx, const char *path, const char *name,
     const char *value, size_t len);

@@ -1,0 +1,68 @@
+/*
+ * pan_uni - decimal digit blocks of Unicode 15 (UnicodeData.txt, Nd);
+ * each block is zero..zero+9, listed by its zero.
+ */
+#include <stddef.h>
+
+#include "pan_uni.h"
+
+static const uint32_t pan_uni_zeros[] = {
+	0x0660,	/* Arabic-Indic */
+	0x06F0,	/* Extended Arabic-Indic (Persian, Urdu) */
+	0x07C0,	/* NKo */
+	0x0966,	/* Devanagari */
+	0x09E6,	/* Bengali */
+	0x0A66,	/* Gurmukhi */
+	0x0AE6,	/* Gujarati */
+	0x0B66,	/* Oriya */
+	0x0BE6,	/* Tamil */
+	0x0C66,	/* Telugu */
+	0x0CE6,	/* Kannada */
+	0x0D66,	/* Malayalam */
+	0x0DE6,	/* Sinhala Lith */
+	0x0E50,	/* Thai */
+	0x0ED0,	/* Lao */
+	0x0F20,	/* Tibetan */
+	0x1040,	/* Myanmar */
+	0x1090,	/* Myanmar Shan */
+	0x17E0,	/* Khmer */
+	0x1810,	/* Mongolian */
+	0x1946,	/* Limbu */
+	0x19D0,	/* New Tai Lue */
+	0x1A80,	/* Tai Tham Hora */
+	0x1A90,	/* Tai Tham Tham */
+	0x1B50,	/* Balinese */
+	0x1BB0,	/* Sundanese */
+	0x1C40,	/* Lepcha */
+	0x1C50,	/* Ol Chiki */
+	0xA620,	/* Vai */
+	0xA8D0,	/* Saurashtra */
+	0xA900,	/* Kayah Li */
+	0xA9D0,	/* Javanese */
+	0xA9F0,	/* Myanmar Tai Laing */
+	0xAA50,	/* Cham */
+	0xABF0,	/* Meetei Mayek */
+	0xFF10,	/* Fullwidth */
+	0x104A0,	/* Osmanya */
+	0x1D7CE,	/* Mathematical bold */
+	0x1D7D8,	/* Mathematical double-struck */
+	0x1D7E2,	/* Mathematical sans-serif */
+	0x1D7EC,	/* Mathematical sans-serif bold */
+	0x1D7F6,	/* Mathematical monospace */
+};
+
+/* pan_uni_digit - the value of a decimal digit, or -1 */
+int
+pan_uni_digit(uint32_t cp)
+{
+	size_t i;
+
+	if (cp >= '0' && cp <= '9')
+		return (int)(cp - '0');
+	if (cp < 0x660)
+		return -1;
+	for (i = 0; i < sizeof(pan_uni_zeros) / sizeof(pan_uni_zeros[0]); i++)
+		if (cp >= pan_uni_zeros[i] && cp - pan_uni_zeros[i] < 10)
+			return (int)(cp - pan_uni_zeros[i]);
+	return -1;
+}
