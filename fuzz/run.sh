@@ -6,7 +6,10 @@
 # timeouts go to fuzz/crashes/ (fuzz_NAME-crash-<sha1>, ...).
 # Prints one line per target, "fuzz NAME: N execs, C crashes", and exits
 # non-zero when any target crashed or could not run. FUZZ_JOBS targets
-# (default: the number of cores) run at the same time.
+# (default: the number of cores) run at the same time. FUZZ_RUNS=N stops
+# each target after N executions (SECONDS stays the cap); FUZZ_FLAGS adds
+# libFuzzer flags (e.g. -detect_leaks=0 for a long run of a target whose
+# library leaks by design: see fuzz/README).
 set -u
 
 one=0
@@ -64,8 +67,10 @@ for bin in "$@"; do
 	find "$crashdir" -maxdepth 1 -name "$base-*" | sort >"$log.before"
 	# word splitting of $dict and $dirs is wanted (no spaces in paths)
 	# shellcheck disable=SC2086
+	runs=
+	[ -n "${FUZZ_RUNS:-}" ] && runs="-runs=$FUZZ_RUNS"
 	"$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
-	    -max_len=1048576 -print_final_stats=1 \
+	    -max_len=1048576 -print_final_stats=1 $runs ${FUZZ_FLAGS:-} \
 	    -artifact_prefix="$crashdir/$base-" $dict \
 	    $dirs >"$log" 2>&1
 	rc=$?
@@ -80,7 +85,10 @@ for bin in "$@"; do
 	fi
 	# one block of output per target, written at once
 	{
-	echo "fuzz $name: ${execs:-0} execs, $crashes crashes"
+	rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
+	rss=$(sed -n 's/^stat::peak_rss_mb: *//p' "$log" | tail -n 1)
+	echo "fuzz $name: ${execs:-0} execs, $crashes crashes" \
+	    "(${rate:-0} execs/s, peak RSS ${rss:-?} MB)"
 	if [ "$crashes" -ne 0 ]; then
 		sed 's/^/  reproducer: /' "$log.new" | head -n 3
 		grep -m 1 -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error)' \
