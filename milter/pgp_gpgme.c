@@ -3,6 +3,9 @@
  * is checked here and mapped to a pm_status with gpgme_strerror's text.
  */
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,14 +181,124 @@ check:
 	return PM_OK;
 }
 
-/* pgp_gpgme_encrypt - armored ciphertext of plain to every fingerprint */
-pm_status
-pgp_gpgme_encrypt(struct pgp_gpgme *p, const char *const *fprs, size_t nfpr,
-    const void *plain, size_t len, char **out, size_t *outlen, char *err,
-    size_t errlen)
+/*
+ * The encryption runs on an event loop of ours (GPGME's external event
+ * loop interface) for one reason: it sees the pipes GPGME makes to gpg
+ * and widens them to PGP_PIPE_SIZE, so that the plaintext flows ahead of
+ * gpg and gpg writes its armor without waiting on us. GPGME's own loop
+ * moves 4 KiB per poll through 64 KiB pipes, each a wake-up of gpg.
+ */
+#define PGP_IO_MAX	16
+#define PGP_PIPE_SIZE	(1024 * 1024)
+
+struct pgp_io_fd {
+	int fd;
+	int dir;		/* 1: call fnc when readable, 0: writable */
+	gpgme_io_cb_t fnc;	/* NULL: a free slot */
+	void *fnc_data;
+};
+
+struct pgp_io_loop {
+	struct pgp_io_fd fds[PGP_IO_MAX];
+	int done;
+	gpgme_error_t err;
+};
+
+/* pgp_io_add - GPGME registers a descriptor */
+static gpgme_error_t
+pgp_io_add(void *data, int fd, int dir, gpgme_io_cb_t fnc, void *fnc_data,
+    void **tag)
+{
+	struct pgp_io_loop *l = data;
+	size_t i;
+
+	for (i = 0; i < PGP_IO_MAX; i++) {
+		if (l->fds[i].fnc != NULL)
+			continue;
+		l->fds[i].fd = fd;
+		l->fds[i].dir = dir;
+		l->fds[i].fnc = fnc;
+		l->fds[i].fnc_data = fnc_data;
+		*tag = &l->fds[i];
+		/* best effort: a pipe that stays narrow only costs speed */
+		(void)fcntl(fd, F_SETPIPE_SZ, PGP_PIPE_SIZE);
+		return 0;
+	}
+	return gpg_error(GPG_ERR_GENERAL);
+}
+
+/* pgp_io_remove - GPGME is done with a descriptor */
+static void
+pgp_io_remove(void *tag)
+{
+	struct pgp_io_fd *f = tag;
+
+	f->fnc = NULL;
+	f->fd = -1;
+}
+
+/* pgp_io_event - the operation's end (and its status) */
+static void
+pgp_io_event(void *data, gpgme_event_io_t type, void *type_data)
+{
+	struct pgp_io_loop *l = data;
+	gpgme_io_event_done_data_t d = type_data;
+
+	if (type != GPGME_EVENT_DONE)
+		return;
+	l->done = 1;
+	l->err = d == NULL ? 0 : d->err ? d->err : d->op_err;
+}
+
+/* pgp_io_run - poll the registered descriptors until the operation ends */
+static gpgme_error_t
+pgp_io_run(gpgme_ctx_t ctx, struct pgp_io_loop *l)
+{
+	struct pollfd pfd[PGP_IO_MAX];
+	struct pgp_io_fd *slot[PGP_IO_MAX];
+	gpgme_error_t e;
+	size_t i, n;
+
+	while (!l->done) {
+		for (i = n = 0; i < PGP_IO_MAX; i++) {
+			if (l->fds[i].fnc == NULL)
+				continue;
+			pfd[n].fd = l->fds[i].fd;
+			pfd[n].events = l->fds[i].dir ? POLLIN : POLLOUT;
+			pfd[n].revents = 0;
+			slot[n++] = &l->fds[i];
+		}
+		if (n == 0)
+			return gpg_error(GPG_ERR_GENERAL);
+		if (poll(pfd, n, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return gpgme_error_from_errno(errno);
+		}
+		for (i = 0; i < n && !l->done; i++) {
+			/* a handler may have removed this slot meanwhile */
+			if (pfd[i].revents == 0 || slot[i]->fnc == NULL
+			    || slot[i]->fd != pfd[i].fd)
+				continue;
+			if ((e = slot[i]->fnc(slot[i]->fnc_data, pfd[i].fd))
+			    != 0) {
+				gpgme_cancel(ctx);
+				return e;
+			}
+		}
+	}
+	return l->err;
+}
+
+/* pgp_gpgme_run - armored ciphertext of the data in to every fingerprint */
+static pm_status
+pgp_gpgme_run(struct pgp_gpgme *p, const char *const *fprs, size_t nfpr,
+    gpgme_data_t in, char **out, size_t *outlen, char *err, size_t errlen)
 {
 	gpgme_key_t keys[PGP_FPR_MAX + 1];
-	gpgme_data_t in = NULL, cipher = NULL;
+	gpgme_data_t cipher = NULL;
+	struct pgp_io_loop loop;
+	struct gpgme_io_cbs io;
 	gpgme_error_t e;
 	pm_status st = PM_OK;
 	size_t i, n = 0;
@@ -203,10 +316,22 @@ pgp_gpgme_encrypt(struct pgp_gpgme *p, const char *const *fprs, size_t nfpr,
 		n++;
 	}
 	keys[n] = NULL;
-	if ((e = gpgme_data_new_from_mem(&in, plain, len, 0)) != 0
-	    || (e = gpgme_data_new(&cipher)) != 0
-	    || (e = gpgme_op_encrypt(p->ctx, keys, GPGME_ENCRYPT_ALWAYS_TRUST,
-	    in, cipher)) != 0) {
+	memset(&loop, 0, sizeof(loop));
+	io.add = pgp_io_add;
+	io.add_priv = &loop;
+	io.remove = pgp_io_remove;
+	io.event = pgp_io_event;
+	io.event_priv = &loop;
+	if ((e = gpgme_data_new(&cipher)) == 0) {
+		gpgme_set_io_cbs(p->ctx, &io);
+		e = gpgme_op_encrypt_start(p->ctx, keys,
+		    GPGME_ENCRYPT_ALWAYS_TRUST, in, cipher);
+		if (e == 0)
+			e = pgp_io_run(p->ctx, &loop);
+		io.add = NULL;	/* back to GPGME's loop (key imports) */
+		gpgme_set_io_cbs(p->ctx, &io);
+	}
+	if (e != 0) {
 		snprintf(err, errlen, "encryption failed: %s",
 		    gpgme_strerror(e));
 		st = PM_ECRYPTO;
@@ -228,10 +353,73 @@ pgp_gpgme_encrypt(struct pgp_gpgme *p, const char *const *fprs, size_t nfpr,
 		gpgme_free(c);
 	}
 out:
-	gpgme_data_release(in);
 	gpgme_data_release(cipher);
 	for (i = 0; i < n; i++)
 		gpgme_key_unref(keys[i]);
+	return st;
+}
+
+/* pgp_gpgme_encrypt - armored ciphertext of plain to every fingerprint */
+pm_status
+pgp_gpgme_encrypt(struct pgp_gpgme *p, const char *const *fprs, size_t nfpr,
+    const void *plain, size_t len, char **out, size_t *outlen, char *err,
+    size_t errlen)
+{
+	gpgme_data_t in = NULL;
+	gpgme_error_t e;
+	pm_status st;
+
+	*out = NULL;
+	if ((e = gpgme_data_new_from_mem(&in, plain, len, 0)) != 0) {
+		snprintf(err, errlen, "encryption failed: %s",
+		    gpgme_strerror(e));
+		return PM_ECRYPTO;
+	}
+	st = pgp_gpgme_run(p, fprs, nfpr, in, out, outlen, err, errlen);
+	gpgme_data_release(in);
+	return st;
+}
+
+/* the plaintext stream of pgp_gpgme_encrypt_read */
+struct pgp_gpgme_src {
+	pgp_gpgme_read_fn rd;
+	void *arg;
+};
+
+/* pgp_gpgme_src_read - GPGME's read callback over the caller's reader */
+static ssize_t
+pgp_gpgme_src_read(void *handle, void *buf, size_t n)
+{
+	struct pgp_gpgme_src *s = handle;
+
+	return s->rd(s->arg, buf, n);
+}
+
+/* pgp_gpgme_encrypt_read - the same, the plaintext pulled from rd */
+pm_status
+pgp_gpgme_encrypt_read(struct pgp_gpgme *p, const char *const *fprs,
+    size_t nfpr, pgp_gpgme_read_fn rd, void *arg, size_t len, char **out,
+    size_t *outlen, char *err, size_t errlen)
+{
+	static struct gpgme_data_cbs cbs = { pgp_gpgme_src_read, NULL, NULL,
+	    NULL };
+	struct pgp_gpgme_src src = { rd, arg };
+	gpgme_data_t in = NULL;
+	gpgme_error_t e;
+	pm_status st;
+	char hint[32];
+
+	*out = NULL;
+	snprintf(hint, sizeof(hint), "%zu", len);
+	if ((e = gpgme_data_new_from_cbs(&in, &cbs, &src)) != 0
+	    || (e = gpgme_data_set_flag(in, "size-hint", hint)) != 0) {
+		gpgme_data_release(in);
+		snprintf(err, errlen, "encryption failed: %s",
+		    gpgme_strerror(e));
+		return PM_ECRYPTO;
+	}
+	st = pgp_gpgme_run(p, fprs, nfpr, in, out, outlen, err, errlen);
+	gpgme_data_release(in);
 	return st;
 }
 

@@ -21,12 +21,19 @@
  *	pgp_gpgme_encrypt(p, fprs, nfpr, plain, len, &out, &outlen, err, n)
  *				out is malloc'd (ciphertext, caller frees).
  *				PM_OK, PM_ENOKEY, PM_ECRYPTO, PM_ENOMEM.
+ *	pgp_gpgme_encrypt_read(p, fprs, nfpr, rd, arg, len, &out, &outlen,
+ *	    err, n)		the same, the len bytes of plaintext pulled
+ *				from rd while gpg runs (no copy is held:
+ *				the helper streams its socket into gpg).
+ *				rd returns bytes read, 0 at the end, -1 on
+ *				error; it may be left unread on an error.
  *	pgp_gpgme_close(p)
  */
 #ifndef PGP_GPGME_H
 #define PGP_GPGME_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "pm_status.h"
 
@@ -39,6 +46,10 @@ pm_status pgp_gpgme_open(const char *home, const char *keydir,
 pm_status pgp_gpgme_encrypt(struct pgp_gpgme *p, const char *const *fprs,
     size_t nfpr, const void *plain, size_t len, char **out, size_t *outlen,
     char *err, size_t errlen);
+typedef ssize_t (*pgp_gpgme_read_fn)(void *arg, void *buf, size_t n);
+pm_status pgp_gpgme_encrypt_read(struct pgp_gpgme *p,
+    const char *const *fprs, size_t nfpr, pgp_gpgme_read_fn rd, void *arg,
+    size_t len, char **out, size_t *outlen, char *err, size_t errlen);
 void pgp_gpgme_close(struct pgp_gpgme *p);
 
 #endif

@@ -63,14 +63,62 @@ io_full(int fd, void *p, size_t n, int wr, int ms)
 	return 0;
 }
 
-/* helper_serve_one - one request in the child; -1 ends the child */
+/* the plaintext of one request, read from the channel as gpg wants it */
+struct helper_src {
+	int fd;
+	size_t left;		/* bytes of it not yet read */
+	int broken;		/* the channel failed: end the child */
+};
+
+/* helper_src_read - pgp_gpgme_read_fn over the channel */
+static ssize_t
+helper_src_read(void *arg, void *buf, size_t n)
+{
+	struct helper_src *s = arg;
+	ssize_t got;
+
+	if (s->left == 0)
+		return 0;
+	if (n > s->left)
+		n = s->left;
+	do
+		got = read(s->fd, buf, n);
+	while (got < 0 && errno == EINTR);
+	if (got <= 0) {
+		s->broken = 1;
+		errno = EIO;
+		return -1;
+	}
+	s->left -= (size_t)got;
+	return got;
+}
+
+/* helper_src_drain - read and wipe what gpg left unread (an error) */
+static int
+helper_src_drain(struct helper_src *s)
+{
+	unsigned char buf[16384];
+	ssize_t got = 0;
+
+	while (s->left > 0 && !s->broken
+	    && (got = helper_src_read(s, buf, sizeof(buf))) > 0)
+		;
+	pm_wipe(buf, sizeof(buf));
+	return s->broken ? -1 : 0;
+}
+
+/*
+ * helper_serve_one - one request in the child; -1 ends the child. The
+ * plaintext is streamed from the channel into gpg while gpg starts up,
+ * so its transfer overlaps gpg's start and no copy of it is held here.
+ */
 static int
 helper_serve_one(int fd, struct pgp_gpgme *g)
 {
 	char fprbuf[PGP_FPR_MAX][PGP_FPR_MAX + 1], err[512] = "";
 	const char *fprs[PGP_FPR_MAX];
 	uint32_t nfpr, plen, st, elen, clen;
-	unsigned char *plain = NULL;
+	struct helper_src src;
 	char *ct = NULL;
 	size_t ctlen = 0, i;
 	uint8_t l;
@@ -85,16 +133,17 @@ helper_serve_one(int fd, struct pgp_gpgme *g)
 		fprbuf[i][l] = 0;
 		fprs[i] = fprbuf[i];
 	}
-	if (io_full(fd, &plen, 4, 0, -1) < 0 || plen > PGP_HELPER_MAX_PLAIN
-	    || (plain = malloc(plen ? plen : 1)) == NULL
-	    || io_full(fd, plain, plen, 0, -1) < 0) {
-		free(plain);
+	if (io_full(fd, &plen, 4, 0, -1) < 0 || plen > PGP_HELPER_MAX_PLAIN)
+		return -1;
+	src.fd = fd;
+	src.left = plen;
+	src.broken = 0;
+	st = pgp_gpgme_encrypt_read(g, fprs, nfpr, helper_src_read, &src, plen,
+	    &ct, &ctlen, err, sizeof(err));
+	if (helper_src_drain(&src) < 0) {
+		free(ct);
 		return -1;
 	}
-	st = pgp_gpgme_encrypt(g, fprs, nfpr, plain, plen, &ct, &ctlen, err,
-	    sizeof(err));
-	pm_wipe(plain, plen);
-	free(plain);
 	elen = (uint32_t)strlen(err);
 	clen = st == PM_OK ? (uint32_t)ctlen : 0;
 	i = io_full(fd, &st, 4, 1, -1) < 0 || io_full(fd, &elen, 4, 1, -1) < 0

@@ -11,8 +11,10 @@
  *	  daemon holds (GPGME forks its caller).
  *	- Frames are bounded (fingerprints <= PGP_FPR_MAX, plaintext <=
  *	  PGP_HELPER_MAX_PLAIN); a malformed frame closes the channel.
- *	- The plaintext crosses only the socketpair; both sides wipe their
- *	  copies. A helper that does not answer within the timeout is
+ *	- The plaintext crosses only the socketpair. The helper streams it
+ *	  from the socket into gpg while gpg starts (pgp_gpgme_encrypt_read)
+ *	  and holds no copy; after a refusal it reads and wipes the unread
+ *	  rest, so the channel stays in step. A helper that does not answer within the timeout is
  *	  killed and the message gets PM_ETIMEOUT (on_error).
  * API
  *	pgp_helper_start(n, keydir, rundir, timeout, &h, err, n)

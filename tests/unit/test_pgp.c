@@ -205,6 +205,41 @@ test_unknown_fingerprint(void **state)
 	pm_arena_free(a);
 }
 
+/*
+ * test_refused_then_large - a refused request whose plaintext is larger
+ * than the socket buffer leaves the helper's channel in step (the helper
+ * streams plaintext into gpg and must read the rest after a refusal): the
+ * next request, also large, encrypts and decrypts to the same bytes.
+ */
+static void
+test_refused_then_large(void **state)
+{
+	const size_t n = 600 * 1024;
+	const char *bad[1] = { "0123456789ABCDEF0123456789ABCDEF01234567" };
+	const char *good[1] = { fpr };
+	char *plain = malloc(n), *back = malloc(n + 1), *ct = NULL;
+	char err[256] = "";
+	size_t i, ctlen = 0;
+
+	(void)state;
+	assert_non_null(plain);
+	assert_non_null(back);
+	for (i = 0; i < n; i++)
+		plain[i] = (char)('a' + (i * 7 + i / 61) % 26);
+	assert_int_equal(pgp_helper_encrypt(helper, bad, 1, plain, n, &ct,
+	    &ctlen, err, sizeof(err)), PM_ENOKEY);
+	assert_null(ct);
+	assert_int_equal(pgp_helper_encrypt(helper, good, 1, plain, n, &ct,
+	    &ctlen, err, sizeof(err)), PM_OK);
+	assert_non_null(ct);
+	assert_int_equal(decrypt((const unsigned char *)ct, ctlen, back,
+	    n + 1), n);
+	assert_memory_equal(back, plain, n);
+	free(ct);
+	free(plain);
+	free(back);
+}
+
 int
 main(void)
 {
@@ -212,6 +247,7 @@ main(void)
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_no_content_type),
 		cmocka_unit_test(test_unknown_fingerprint),
+		cmocka_unit_test(test_refused_then_large),
 	};
 
 	return cmocka_run_group_tests_name("pgp", tests, setup, teardown);
