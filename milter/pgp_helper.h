@@ -14,8 +14,9 @@
  *	- The plaintext crosses only the socketpair. The helper streams it
  *	  from the socket into gpg while gpg starts (pgp_gpgme_encrypt_read)
  *	  and holds no copy; after a refusal it reads and wipes the unread
- *	  rest, so the channel stays in step. A helper that does not answer within the timeout is
- *	  killed and the message gets PM_ETIMEOUT (on_error).
+ *	  rest, so the channel stays in step. A helper that does not
+ *	  answer within the timeout is killed and the message gets
+ *	  PM_ETIMEOUT (on_error).
  * API
  *	pgp_helper_start(n, keydir, rundir, timeout, &h, err, n)
  *	pgp_helper_encrypt(h, fprs, nfpr, plain, len, &out, &outlen, err, n)
