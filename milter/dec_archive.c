@@ -35,7 +35,9 @@
  *    res->encrypted and skipped; the walk goes on.
  *  - A damaged archive (a fatal libarchive error, or a failed entry)
  *    sets res->damaged; the part of an entry read before the error is
- *    still given to the callback, and PM_OK is returned.
+ *    still given to the callback, and PM_OK is returned. Zip CRC-32s
+ *    are not checked (libarchive's "ignorecrc32"): an entry whose CRC
+ *    does not match is scanned like any other, not called damaged.
  *  - Nesting (zip in zip) is the caller's business: the callback calls
  *    dec_archive_walk again on the entry's bytes, and the caller counts
  *    the depth against max_archive_depth. Marks nest, so an inner walk
@@ -194,8 +196,13 @@ dec_archive_open(const unsigned char *p, size_t n, int raw, int *failed)
 		return NULL;
 	if (raw)
 		archive_read_support_format_raw(ar);
-	else
+	else {
 		archive_read_support_format_all(ar);
+		/* a zip entry's CRC-32 guards against corruption, not
+		 * against us: its bytes are scanned whether or not it
+		 * matches, and checking it cost 5% of a docx's scan */
+		(void)archive_read_set_option(ar, "zip", "ignorecrc32", "1");
+	}
 	dec_archive_filters(ar);
 	if (archive_read_open_memory(ar, p, n) != ARCHIVE_OK)
 		*failed = 1;

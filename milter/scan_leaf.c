@@ -22,6 +22,7 @@
 #include "dec_markup.h"
 #include "dec_qp.h"
 #include "dec_uu.h"
+#include "pm_find.h"
 #include "scan_leaf.h"
 #include "scan_out.h"
 
@@ -337,19 +338,22 @@ scan_leaf_uu_begin(const unsigned char *p, size_t n, size_t from)
 	const unsigned char *b;
 	size_t i, d;
 
-	while (from + 10 <= n && (b = memmem(p + from, n - from, "begin ",
-	    6)) != NULL) {
-		i = (size_t)(b - p);
+	for (;;) {
+		/* a line start: the part's first byte or after a '\n' */
+		if (from == 0 && n >= 6 && memcmp(p, "begin ", 6) == 0)
+			i = 0;
+		else if (from + 10 <= n && (b = pm_memmem(p + from - (from > 0),
+		    n - from + (from > 0), "\nbegin ", 7)) != NULL)
+			i = (size_t)(b - p) + 1;
+		else
+			return n;
 		from = i + 6;
-		if (i > 0 && p[i - 1] != '\n')
-			continue;
 		for (d = 0; from + d < n && p[from + d] >= '0'
 		    && p[from + d] <= '7'; d++)
 			;
 		if (d >= 3 && d <= 4 && from + d < n && p[from + d] == ' ')
 			return i;
 	}
-	return n;
 }
 
 /* scan_leaf_uu - inline uuencoded blocks in a text part (no
@@ -365,7 +369,7 @@ scan_leaf_uu(struct scan_ctx *ctx, const char *name,
 	pm_status st = PM_OK;
 
 	while (st == PM_OK && (at = scan_leaf_uu_begin(p, n, at)) < n) {
-		e = memmem(p + at, n - at, "\nend", 4);
+		e = pm_memmem(p + at, n - at, "\nend", 4);
 		end = e != NULL ? (size_t)(e - p) + 4 : n;
 		if ((out = pm_arena_alloc(ctx->arena, end - at + 1)) == NULL)
 			return PM_ENOMEM;
