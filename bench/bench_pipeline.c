@@ -144,13 +144,13 @@ main(int argc, char **argv)
 	struct scan_result r;
 	unsigned char *bin, *dst;
 	double t, best_mc = 1e9, best_scan = 1e9, mb;
-	size_t i, binlen = 2u << 20;
+	size_t i, binlen = 5u << 19;
 	int k;
 	unsigned found = 0;
 
 	pangen_init(&g, 42);
-	make_csv(&g, &csv, 3u << 20);
-	make_csv(&g, &csv2, 2u << 20);
+	make_csv(&g, &csv, 4u << 20);
+	make_csv(&g, &csv2, 5u << 19);
 	make_docx(&csv2, &docx);
 	bin = malloc(binlen);
 	for (i = 0; i < binlen; i++)
