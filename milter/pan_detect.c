@@ -391,18 +391,21 @@ pan_detect_block_avx2(struct pan_detect *d, uint64_t P, uint64_t x,
 /*
  * pan_detect_scan_avx2 - the kernel over nblk whole blocks, AVX2. Every
  * block gets its masks (cheaper than a test that skips digit-free blocks:
- * that test's branch mispredicts, a third of the time in prose). Only a
- * block that may hold a candidate, or continues an open run, leaves the
- * straight line; for the others the open run at the block's end is
- * carried without a branch: tm is the bits above the highest byte that
- * is not X (all 64 when every byte is X), found with one BSR on nx | 1.
+ * that test's branch mispredicts, a third of the time in prose), and
+ * most blocks need nothing more: fewer than 13 DL bytes, and no X-run
+ * coming in from the block before. A run can only come in when the last
+ * byte before is X and this block's first byte is X too; only then is
+ * the carried run of the (quiet) block before worked out, by
+ * pan_detect_tail on its masks, kept for that. The other carries (a
+ * candidate path block, an earlier feed) are in d, as the other kernels
+ * keep them.
  */
 PAN_DETECT_AVX2 static void
 pan_detect_scan_avx2(struct pan_detect *d, const uint8_t *p, size_t nblk,
     uint64_t P)
 {
 	uint32_t x0, x1, d0, d1;
-	uint64_t x, dl, nx, tm, td;
+	uint64_t x, dl, px = 0, pdl = 0, ptop = 0;
 	unsigned open = (unsigned)d->tok_active | d->run_dig;
 
 	for (; nblk > 0; nblk--, p += 64, P += 64) {
@@ -410,22 +413,22 @@ pan_detect_scan_avx2(struct pan_detect *d, const uint8_t *p, size_t nblk,
 		pan_detect_m32_avx2(p + 32, &x1, &d1);
 		x = x0 | (uint64_t)x1 << 32;
 		dl = d0 | (uint64_t)d1 << 32;
-		if (__builtin_expect((open | (unsigned)(__builtin_popcountll(dl)
-		    >= PAN_DETECT_MIN)) != 0, 0)) {
+		if (__builtin_expect(((uint64_t)open | (ptop & x) |
+		    (uint64_t)(__builtin_popcountll(dl) >= PAN_DETECT_MIN))
+		    != 0, 0)) {
+			if (ptop & x)	/* a run from the quiet block before */
+				pan_detect_tail(d, P - 64, px, pdl);
 			pan_detect_block_avx2(d, P, x, dl);
 			open = (unsigned)d->tok_active | d->run_dig;
+			ptop = 0;
 			continue;
 		}
-		nx = ~x;
-		tm = ((~0ULL << (63 - __builtin_clzll(nx | 1))) << 1) |
-		    (uint64_t)(nx == 0);
-		td = dl & tm;
-		open = (unsigned)__builtin_popcountll(td);
-		if (__builtin_expect(open != 0, 0)) {
-			d->run_dig = open;
-			d->run_first = P + (unsigned)__builtin_ctzll(td);
-		}
+		px = x;
+		pdl = dl;
+		ptop = x >> 63;
 	}
+	if (ptop)
+		pan_detect_tail(d, P - 64, px, pdl);
 }
 #endif
 
