@@ -52,8 +52,8 @@ static const uint32_t pan_ctx_seps[][2] = {
 static int
 pan_ctx_lead_ok(uint8_t b)
 {
-	return b == 0xC2 || b == 0xD9 || b == 0xDB || (b >= 0xE0 &&
-	    b <= 0xE3) || b == 0xEA || b == 0xEF;
+	return b == 0xC2 || b == 0xD9 || b == 0xDB || b == 0xDF ||
+	    (b >= 0xE0 && b <= 0xE3) || b == 0xEA || b == 0xEF || b == 0xF0;
 }
 
 /* pan_ctx_cp_class - class of a decoded code point */
@@ -87,8 +87,9 @@ pan_ctx_char(const uint8_t *p, size_t n, int eof, size_t *len, int *val)
 	}
 	if (!pan_ctx_lead_ok(b))
 		return PAN_CLS_OTHER;
-	need = b < 0xE0 ? 2 : 3;
-	cp = b < 0xE0 ? (uint32_t)(b & 0x1F) : (uint32_t)(b & 0x0F);
+	need = b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+	cp = b < 0xE0 ? (uint32_t)(b & 0x1F) : b < 0xF0 ? (uint32_t)(b & 0x0F)
+	    : (uint32_t)(b & 0x07);
 	if (n < need)
 		return eof ? PAN_CLS_OTHER : PAN_CLS_MORE;
 	for (i = 1; i < need; i++) {
@@ -96,7 +97,8 @@ pan_ctx_char(const uint8_t *p, size_t n, int eof, size_t *len, int *val)
 			return PAN_CLS_OTHER;
 		cp = (cp << 6) | (p[i] & 0x3F);
 	}
-	if ((need == 2 && cp < 0x80) || (need == 3 && cp < 0x800))
+	if ((need == 2 && cp < 0x80) || (need == 3 && cp < 0x800) ||
+	    (need == 4 && cp < 0x10000))
 		return PAN_CLS_OTHER;	/* overlong: not a valid character */
 	*len = need;
 	return pan_ctx_cp_class(cp, val);

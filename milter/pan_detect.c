@@ -9,8 +9,10 @@
  *    picked at run time), SSE2 (compares) or portable scalar code
  *    computes two bitmasks: X, bytes
  *    that may belong to a number (ASCII digits, " -./", CR, LF, '>',
- *    UTF-8 continuation bytes and the lead bytes C2 D9 DB E0-E3 EA EF
- *    that start every Unicode digit or separator we know), and DL,
+ *    UTF-8 continuation bytes and the lead bytes C2 D9 DB DF E0-E3 EA
+ *    EF F0 that start every Unicode digit or separator we know: NKo's
+ *    are DF 80-89, the digits beyond U+FFFF - Osmanya, Brahmi,
+ *    Mathematical, Adlam and the others - all start with F0), and DL,
  *    bytes that may start a digit (ASCII digits and those leads but
  *    C2). A PAN needs 13 digits inside one maximal X-run, so only an
  *    X-run holding >= 13 DL bytes goes to the exact path; runs are
@@ -238,8 +240,8 @@ static const uint8_t pan_detect_cls[256] = {
 	[0x90] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 	[0xA0] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
 	[0xB0] = 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-	[0xC2] = 1, [0xD9] = 3, [0xDB] = 3, [0xE0] = 3, 3, 3, 3,
-	[0xEA] = 3, [0xEF] = 3,
+	[0xC2] = 1, [0xD9] = 3, [0xDB] = 3, [0xDF] = 3, [0xE0] = 3, 3, 3, 3,
+	[0xEA] = 3, [0xEF] = 3, [0xF0] = 3,
 };
 
 /* pan_detect_masks_scalar - X and DL masks of one 64-byte block */
@@ -310,6 +312,9 @@ pan_detect_m16_sse2(const uint8_t *p, unsigned *xo, unsigned *dlo)
 	    _mm_cmpeq_epi8(v, PAN_DETECT_V16(0xDB)),
 	    _mm_cmpeq_epi8(v, PAN_DETECT_V16(0xEA))),
 	    _mm_cmpeq_epi8(v, PAN_DETECT_V16(0xEF))));
+	ld = _mm_or_si128(ld, _mm_or_si128(
+	    _mm_cmpeq_epi8(v, PAN_DETECT_V16(0xDF)),
+	    _mm_cmpeq_epi8(v, PAN_DETECT_V16(0xF0))));
 	dg = _mm_or_si128(dg, ld);
 	x = _mm_or_si128(_mm_or_si128(x, ld), _mm_or_si128(
 	    _mm_cmplt_epi8(v, PAN_DETECT_V16(0xC0)),
@@ -350,24 +355,25 @@ pan_detect_scan_sse2(struct pan_detect *d, const uint8_t *p, size_t nblk,
  * pan_detect_m32_avx2 - X and DL masks of 32 bytes, by nibble lookup: each
  * byte's class is LO[low nibble] & HI[high nibble], one bit per
  * (high nibble, set of low nibbles) pair:
- *   0x01 0A 0D  0x02 20 2D-2F  0x04 C2  0x08 3E  0x10 80-BF
- *   0x20 30-39  0x40 D9 DB  0x80 E0-E3 EA EF
- * X = class != 0; DL = class >= 0x20 (the DL classes are the top three
- * bits), read straight off the sign bit of class + 0x60 (saturating).
+ *   0x01 0A 0D C2 (and 02 CA CD, harmless extra X)  0x02 20 2D-2F
+ *   0x04 3E  0x08 80-BF  0x10 30-39  0x20 D9 DB DF  0x40 E0-E3 EA EF
+ *   0x80 F0
+ * X = class != 0; DL = class >= 0x10 (the DL classes are the top four
+ * bits), read straight off the sign bit of class + 0x70 (saturating).
  */
 PAN_DETECT_AVX2 static inline void
 pan_detect_m32_avx2(const uint8_t *p, uint32_t *xo, uint32_t *dlo)
 {
 	const __m256i lut_lo = _mm256_setr_epi8(
-	    0xb2, 0xb0, 0xb4, 0xb0, 0x30, 0x30, 0x30, 0x30,
-	    0x30, 0x70, 0x91, 0x50, 0x10, 0x13, 0x1a, 0x92,
-	    0xb2, 0xb0, 0xb4, 0xb0, 0x30, 0x30, 0x30, 0x30,
-	    0x30, 0x70, 0x91, 0x50, 0x10, 0x13, 0x1a, 0x92);
+	    0xda, 0x58, 0x59, 0x58, 0x18, 0x18, 0x18, 0x18,
+	    0x18, 0x38, 0x49, 0x28, 0x08, 0x0b, 0x0e, 0x6a,
+	    0xda, 0x58, 0x59, 0x58, 0x18, 0x18, 0x18, 0x18,
+	    0x18, 0x38, 0x49, 0x28, 0x08, 0x0b, 0x0e, 0x6a);
 	const __m256i lut_hi = _mm256_setr_epi8(
-	    0x01, 0x00, 0x02, 0x28, 0x00, 0x00, 0x00, 0x00,
-	    0x10, 0x10, 0x10, 0x10, 0x04, 0x40, 0x80, 0x00,
-	    0x01, 0x00, 0x02, 0x28, 0x00, 0x00, 0x00, 0x00,
-	    0x10, 0x10, 0x10, 0x10, 0x04, 0x40, 0x80, 0x00);
+	    0x01, 0x00, 0x02, 0x14, 0x00, 0x00, 0x00, 0x00,
+	    0x08, 0x08, 0x08, 0x08, 0x01, 0x20, 0x40, 0x80,
+	    0x01, 0x00, 0x02, 0x14, 0x00, 0x00, 0x00, 0x00,
+	    0x08, 0x08, 0x08, 0x08, 0x01, 0x20, 0x40, 0x80);
 	const __m256i v = _mm256_loadu_si256((const __m256i *)(const void *)p);
 	const __m256i nib = PAN_DETECT_V(0x0F), zero = _mm256_setzero_si256();
 	__m256i cls;
@@ -377,7 +383,7 @@ pan_detect_m32_avx2(const uint8_t *p, uint32_t *xo, uint32_t *dlo)
 	    _mm256_and_si256(_mm256_srli_epi16(v, 4), nib)));
 	*xo = ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(cls, zero));
 	*dlo = (uint32_t)_mm256_movemask_epi8(_mm256_adds_epu8(cls,
-	    PAN_DETECT_V(0x60)));
+	    PAN_DETECT_V(0x70)));
 }
 
 /* pan_detect_block_avx2 - the candidate path, with POPCNT */

@@ -1,6 +1,9 @@
 /*
  * pan_uni - decimal digit blocks of Unicode 15 (UnicodeData.txt, Nd);
- * each block is zero..zero+9, listed by its zero.
+ * each block is zero..zero+9, listed by its zero: all 68 of them (the
+ * 66 of Unicode 14, as Python's unicodedata lists them, plus Kawi and
+ * Nag Mundari). Every one starts with a UTF-8 lead byte the detector's
+ * kernel knows (D9 DB DF E0-E3 EA EF F0).
  */
 #include <stddef.h>
 
@@ -44,11 +47,36 @@ static const uint32_t pan_uni_zeros[] = {
 	0xABF0,	/* Meetei Mayek */
 	0xFF10,	/* Fullwidth */
 	0x104A0,	/* Osmanya */
+	0x10D30,	/* Hanifi Rohingya */
+	0x11066,	/* Brahmi */
+	0x110F0,	/* Sora Sompeng */
+	0x11136,	/* Chakma */
+	0x111D0,	/* Sharada */
+	0x112F0,	/* Khudawadi */
+	0x11450,	/* Newa */
+	0x114D0,	/* Tirhuta */
+	0x11650,	/* Modi */
+	0x116C0,	/* Takri */
+	0x11730,	/* Ahom */
+	0x118E0,	/* Warang Citi */
+	0x11950,	/* Dives Akuru */
+	0x11C50,	/* Bhaiksuki */
+	0x11D50,	/* Masaram Gondi */
+	0x11DA0,	/* Gunjala Gondi */
+	0x11F50,	/* Kawi (Unicode 15) */
+	0x16A60,	/* Mro */
+	0x16AC0,	/* Tangsa */
+	0x16B50,	/* Pahawh Hmong */
 	0x1D7CE,	/* Mathematical bold */
 	0x1D7D8,	/* Mathematical double-struck */
 	0x1D7E2,	/* Mathematical sans-serif */
 	0x1D7EC,	/* Mathematical sans-serif bold */
 	0x1D7F6,	/* Mathematical monospace */
+	0x1E140,	/* Nyiakeng Puachue Hmong */
+	0x1E2F0,	/* Wancho */
+	0x1E4F0,	/* Nag Mundari (Unicode 15) */
+	0x1E950,	/* Adlam */
+	0x1FBF0,	/* Segmented (Symbols for Legacy Computing) */
 };
 
 /* pan_uni_digit - the value of a decimal digit, or -1 */

@@ -574,30 +574,91 @@ struct ucase {
 	uint32_t zero;
 };
 
+/* every Nd block of Unicode 15 (UnicodeData.txt), written out here on
+ * its own rather than read from pan_uni */
 static const struct ucase ucases[] = {
 	{ "nd_arabic_indic_0660", 0x0660 },
 	{ "nd_ext_arabic_indic_06f0", 0x06F0 },
+	{ "nd_nko_07c0", 0x07C0 },
 	{ "nd_devanagari_0966", 0x0966 },
 	{ "nd_bengali_09e6", 0x09E6 },
 	{ "nd_gurmukhi_0a66", 0x0A66 },
 	{ "nd_gujarati_0ae6", 0x0AE6 },
+	{ "nd_oriya_0b66", 0x0B66 },
 	{ "nd_tamil_0be6", 0x0BE6 },
 	{ "nd_telugu_0c66", 0x0C66 },
 	{ "nd_kannada_0ce6", 0x0CE6 },
 	{ "nd_malayalam_0d66", 0x0D66 },
+	{ "nd_sinhala_lith_0de6", 0x0DE6 },
 	{ "nd_thai_0e50", 0x0E50 },
 	{ "nd_lao_0ed0", 0x0ED0 },
 	{ "nd_tibetan_0f20", 0x0F20 },
 	{ "nd_myanmar_1040", 0x1040 },
+	{ "nd_myanmar_shan_1090", 0x1090 },
 	{ "nd_khmer_17e0", 0x17E0 },
 	{ "nd_mongolian_1810", 0x1810 },
+	{ "nd_limbu_1946", 0x1946 },
+	{ "nd_new_tai_lue_19d0", 0x19D0 },
+	{ "nd_tai_tham_hora_1a80", 0x1A80 },
+	{ "nd_tai_tham_1a90", 0x1A90 },
+	{ "nd_balinese_1b50", 0x1B50 },
+	{ "nd_sundanese_1bb0", 0x1BB0 },
+	{ "nd_lepcha_1c40", 0x1C40 },
+	{ "nd_ol_chiki_1c50", 0x1C50 },
+	{ "nd_vai_a620", 0xA620 },
+	{ "nd_saurashtra_a8d0", 0xA8D0 },
+	{ "nd_kayah_li_a900", 0xA900 },
+	{ "nd_javanese_a9d0", 0xA9D0 },
+	{ "nd_myanmar_tai_laing_a9f0", 0xA9F0 },
+	{ "nd_cham_aa50", 0xAA50 },
+	{ "nd_meetei_mayek_abf0", 0xABF0 },
 	{ "nd_fullwidth_ff10", 0xFF10 },
+	{ "nd_osmanya_104a0", 0x104A0 },
+	{ "nd_hanifi_rohingya_10d30", 0x10D30 },
+	{ "nd_brahmi_11066", 0x11066 },
+	{ "nd_sora_sompeng_110f0", 0x110F0 },
+	{ "nd_chakma_11136", 0x11136 },
+	{ "nd_sharada_111d0", 0x111D0 },
+	{ "nd_khudawadi_112f0", 0x112F0 },
+	{ "nd_newa_11450", 0x11450 },
+	{ "nd_tirhuta_114d0", 0x114D0 },
+	{ "nd_modi_11650", 0x11650 },
+	{ "nd_takri_116c0", 0x116C0 },
+	{ "nd_ahom_11730", 0x11730 },
+	{ "nd_warang_citi_118e0", 0x118E0 },
+	{ "nd_dives_akuru_11950", 0x11950 },
+	{ "nd_bhaiksuki_11c50", 0x11C50 },
+	{ "nd_masaram_gondi_11d50", 0x11D50 },
+	{ "nd_gunjala_gondi_11da0", 0x11DA0 },
+	{ "nd_kawi_11f50", 0x11F50 },
+	{ "nd_mro_16a60", 0x16A60 },
+	{ "nd_tangsa_16ac0", 0x16AC0 },
+	{ "nd_pahawh_hmong_16b50", 0x16B50 },
+	{ "nd_math_bold_1d7ce", 0x1D7CE },
+	{ "nd_math_double_struck_1d7d8", 0x1D7D8 },
+	{ "nd_math_sans_1d7e2", 0x1D7E2 },
+	{ "nd_math_sans_bold_1d7ec", 0x1D7EC },
+	{ "nd_math_mono_1d7f6", 0x1D7F6 },
+	{ "nd_nyiakeng_puachue_hmong_1e140", 0x1E140 },
+	{ "nd_wancho_1e2f0", 0x1E2F0 },
+	{ "nd_nag_mundari_1e4f0", 0x1E4F0 },
+	{ "nd_adlam_1e950", 0x1E950 },
+	{ "nd_segmented_1fbf0", 0x1FBF0 },
 };
+#define NUCASES	(sizeof(ucases) / sizeof(ucases[0]))
 
-/* utf8 - encode cp (BMP) at out, return bytes */
+
+/* utf8 - encode cp at out, return bytes */
 static size_t
 utf8(uint32_t cp, char *out)
 {
+	if (cp >= 0x10000) {
+		out[0] = (char)(0xF0 | (cp >> 18));
+		out[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+		out[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		out[3] = (char)(0x80 | (cp & 0x3F));
+		return 4;
+	}
 	if (cp < 0x80) {
 		out[0] = (char)cp;
 		return 1;
@@ -825,7 +886,7 @@ test_api_misc(void **state)
 int
 main(void)
 {
-	static struct CMUnitTest tests[2 * NCASES + 64 + 32 + 8];
+	static struct CMUnitTest tests[2 * NCASES + 64 + NUCASES + 8];
 	const struct pangen_sample *sm = NULL;
 	size_t i, n = 0, ns = 0;
 

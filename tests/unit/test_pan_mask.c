@@ -128,6 +128,8 @@ static const struct script scripts[] = {
 	{ "bengali", 0x09E6 },
 	{ "thai", 0x0E50 },
 	{ "mathbold", 0x1D7CE },
+	{ "nko", 0x07C0 },
+	{ "adlam", 0x1E950 },
 };
 #define NSCRIPTS (sizeof(scripts) / sizeof(scripts[0]))
 
