@@ -19,8 +19,8 @@
  *    found with shifts and ANDs (13-byte windows: m &= m >> 1, >> 2,
  *    >> 4, >> 5) and a population count, and a run crossing blocks is
  *    carried (DL count + first DL position). A block with < 13 DL bytes
- *    and no carried digits costs ~50 instructions, no data-dependent
- *    branch. Accented prose stays fast: C3 (Latin-1 letters) is not an
+ *    and no run coming in costs ~40 instructions (AVX2) and no
+ *    data-dependent branch. Accented prose stays fast: C3 (Latin-1 letters) is not an
  *    X lead, so "é" never joins digits into a run.
  * 2. Tokenizer (exact path, pan_track.c), started at the first DL byte
  *    of a run and run through the byte that ends it. It cuts digit
@@ -50,10 +50,10 @@
  * same digits, start/end = the whole track data), then PAN_KIND_CVC
  * (HIGH, the PAN's digits, start/end = the code).
  *
- * Bench (bench_detect, 64 MiB, one thread, 2 shared cores, best runs):
- * prose 6.8-7.0 GB/s (0.87-0.91x memcpy), CSV 3.3-3.4 GB/s, base64
- * 4.1-5.2 GB/s; 8-19x PCRE2-JIT except prose, where PCRE2's first-digit
- * scan runs at 0.8-1.6 GB/s (4-9x).
+ * Bench (bench_detect, 64 MiB, one thread, 2 shared cores, AVX2): prose
+ * 7.8-10.6 GB/s (0.95-1.34x memcpy, 4.8-7.5x PCRE2-JIT, whose first-digit
+ * scan runs at 1.1-2.1 GB/s there), CSV 2.1-3.1 GB/s (0.30-0.41x, 9-11x
+ * PCRE2), base64 text 5.4-6.4 GB/s (0.62-0.95x, 11-14x PCRE2).
  */
 #include <stdint.h>
 #include <stdlib.h>
