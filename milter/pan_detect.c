@@ -20,8 +20,8 @@
  *    >> 4, >> 5) and a population count, and a run crossing blocks is
  *    carried (DL count + first DL position). A block with < 13 DL bytes
  *    and no run coming in costs ~40 instructions (AVX2) and no
- *    data-dependent branch. Accented prose stays fast: C3 (Latin-1 letters) is not an
- *    X lead, so "é" never joins digits into a run.
+ *    data-dependent branch. Accented prose stays fast: C3 (Latin-1
+ *    letters) is not an X lead, so "é" never joins digits into a run.
  * 2. Tokenizer (exact path, pan_track.c), started at the first DL byte
  *    of a run and run through the byte that ends it. It cuts digit
  *    sequences: groups of digits joined by separator runs of at most 3
