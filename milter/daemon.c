@@ -30,6 +30,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <libmilter/mfapi.h>
@@ -415,6 +416,10 @@ worker(const struct conf *c, uid_t uid, gid_t gid)
 	rc = smfi_main() == MI_SUCCESS ? 0 : 1;
 	/* helpers get end-of-file, remove their GnuPG homes and exit */
 	mlfi_daemon_fini(&d);
+	if (mlfi_crypt_restart_wanted()) {
+		pm_log(LOG_NOTICE, "worker stopped for a restart");
+		return PANMILTER_EXIT_RESTART;
+	}
 	pm_log(LOG_NOTICE, "stopped");
 	return rc;
 }
@@ -440,12 +445,49 @@ write_pidfile(const char *path)
 	return close(fd);
 }
 
-/* supervise - keep the pid file and the signals; exit with the worker */
-static int
-supervise(pid_t child)
+/* start_worker - fork the worker (signals as cmd_daemon set them) */
+static pid_t
+start_worker(const struct conf *c, uid_t uid, gid_t gid)
 {
 	sigset_t set;
-	int sig, status = 0;
+	pid_t child;
+
+	if ((child = fork()) != 0)
+		return child;
+	/* SIGHUP, SIGTERM and SIGINT stay blocked in every thread of the
+	 * worker: libmilter's signal thread takes them with sigwait (a
+	 * thread with them unblocked would die of SIGTERM instead of
+	 * stopping after the messages in flight) */
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	/* the supervisor gone (even by SIGKILL): stop as on SIGTERM */
+	(void)prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
+	if (getppid() == 1)
+		_exit(1);
+	_exit(worker(c, uid, gid));
+}
+
+#define RESTART_MAX	5	/* worker restarts allowed ... */
+#define RESTART_WINDOW	600	/* ... within this many seconds */
+
+/*
+ * supervise - keep the pid file and the signals; exit with the worker,
+ * except when it asks for a restart (an encryption helper was stopped):
+ * then a new worker is started, at most RESTART_MAX times in
+ * RESTART_WINDOW seconds, after which the supervisor gives up (exit 1:
+ * systemd's Restart=on-failure takes over, with its own limits).
+ */
+static int
+supervise(const struct conf *c, uid_t uid, gid_t gid, pid_t child)
+{
+	time_t starts[RESTART_MAX];
+	sigset_t set;
+	int sig, status = 0, stopping = 0;
+	unsigned nstarts = 0, i, recent;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGHUP);
@@ -457,10 +499,33 @@ supervise(pid_t child)
 			continue;
 		if (sig == SIGHUP)
 			kill(child, SIGUSR1);
-		else if (sig == SIGTERM || sig == SIGINT)
+		else if (sig == SIGTERM || sig == SIGINT) {
+			stopping = 1;
 			kill(child, SIGTERM);
-		else if (waitpid(child, &status, WNOHANG) == child)
-			break;
+		} else if (waitpid(child, &status, WNOHANG) == child) {
+			if (stopping || !WIFEXITED(status) ||
+			    WEXITSTATUS(status) != PANMILTER_EXIT_RESTART)
+				break;
+			for (i = recent = 0; i < nstarts && i < RESTART_MAX;
+			    i++)
+				recent += time(NULL) - starts[i] <
+				    RESTART_WINDOW;
+			if (recent >= RESTART_MAX) {
+				pm_log(LOG_ERR, "worker restarted %d times in"
+				    " %d s; giving up: check gpg and the"
+				    " timeout setting, then start panmilter"
+				    " again", RESTART_MAX, RESTART_WINDOW);
+				return 1;
+			}
+			starts[nstarts++ % RESTART_MAX] = time(NULL);
+			if ((child = start_worker(c, uid, gid)) < 0) {
+				pm_log(LOG_ERR, "cannot start a new worker:"
+				    " %s", strerror(errno));
+				return 1;
+			}
+			pm_log(LOG_NOTICE, "worker restarted (pid %ld)",
+			    (long)child);
+		}
 	}
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 1;
 }
@@ -498,26 +563,9 @@ cmd_daemon(const struct conf *c, int fg)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &set, NULL);
-	if ((child = fork()) < 0)
+	if ((child = start_worker(c, uid, gid)) < 0)
 		return 1;
-	if (child == 0) {
-		/* SIGHUP, SIGTERM and SIGINT stay blocked in every thread of
-		 * the worker: libmilter's signal thread takes them with
-		 * sigwait (a thread with them unblocked would die of SIGTERM
-		 * instead of stopping after the messages in flight) */
-		sigemptyset(&set);
-		sigaddset(&set, SIGCHLD);
-		sigprocmask(SIG_UNBLOCK, &set, NULL);
-		sigemptyset(&set);
-		sigaddset(&set, SIGUSR1);
-		sigprocmask(SIG_BLOCK, &set, NULL);
-		/* the supervisor gone (even by SIGKILL): stop as on SIGTERM */
-		(void)prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
-		if (getppid() == 1)
-			_exit(1);
-		_exit(worker(c, uid, gid));
-	}
-	rc = supervise(child);
+	rc = supervise(c, uid, gid, child);
 	if (c->pidfile != NULL)
 		(void)unlink(c->pidfile);
 	return rc;

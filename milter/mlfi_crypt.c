@@ -10,8 +10,36 @@
 #include "mlfi_crypt.h"
 #include "pgp_gpgme.h"
 #include "pgp_helper.h"
+#include "pm_log.h"
 
 #define MLFI_MAX_FPRS	64
+
+static int mlfi_crypt_restart;	/* a helper is gone: restart the worker */
+
+/*
+ * mlfi_crypt_want_restart - a helper was stopped (timeout) or died. A new
+ * one cannot be forked here (this process has threads), so the worker
+ * stops (libmilter's smfi_stop) and exits with PANMILTER_EXIT_RESTART;
+ * the supervisor starts a new worker, which forks new helpers. Messages
+ * in flight get the MTA's temporary failure and are retried.
+ */
+static void
+mlfi_crypt_want_restart(void)
+{
+	if (__atomic_exchange_n(&mlfi_crypt_restart, 1, __ATOMIC_SEQ_CST))
+		return;
+	pm_log(LOG_WARNING, "an encryption helper was stopped; restarting"
+	    " the worker to start new helpers (messages in flight get a"
+	    " temporary failure and are retried)");
+	(void)smfi_stop();
+}
+
+/* mlfi_crypt_restart_wanted - 1 once a helper is gone */
+int
+mlfi_crypt_restart_wanted(void)
+{
+	return __atomic_load_n(&mlfi_crypt_restart, __ATOMIC_SEQ_CST);
+}
 
 /* mlfi_crypt_init - the keyring snapshot, loaded once to check it */
 int
@@ -130,9 +158,13 @@ crypt_fn(void *arg, const void *plain, size_t len, char **out, size_t *outlen,
     char *err, size_t errlen)
 {
 	struct crypt_arg *ca = arg;
+	pm_status st;
 
-	return pgp_helper_encrypt(ca->pgp, ca->fprs, ca->n, plain, len, out,
+	st = pgp_helper_encrypt(ca->pgp, ca->fprs, ca->n, plain, len, out,
 	    outlen, err, errlen);
+	if (pgp_helper_dead(ca->pgp) > 0)
+		mlfi_crypt_want_restart();
+	return st;
 }
 
 /* envelope - the original envelope as header lines, for quarantine */

@@ -23,6 +23,11 @@
  *	mlfi_crypt_run(d, v, a, msg, len, from, rcpts, n, quarantine,
  *	    protect_subject, &edit, why, n)	PM_OK with the edits, or the
  *				failing status with a reason.
+ *	mlfi_crypt_restart_wanted()	1 once a helper was stopped or
+ *				died: mlfi_crypt_run has logged it and called
+ *				smfi_stop(); the worker then exits with
+ *				PANMILTER_EXIT_RESTART and the supervisor
+ *				starts a new worker with new helpers.
  */
 #ifndef MLFI_CRYPT_H
 #define MLFI_CRYPT_H
@@ -32,6 +37,8 @@
 #include "act_encrypt.h"
 #include "kr_view.h"
 #include "mlfi.h"
+
+#define PANMILTER_EXIT_RESTART	75	/* worker: start me again */
 
 int mlfi_crypt_init(struct mlfi_daemon *d, char *err, size_t errlen);
 int mlfi_crypt_start(struct mlfi_daemon *d, char *err, size_t errlen);
@@ -45,5 +52,6 @@ pm_status mlfi_crypt_run(struct mlfi_daemon *d, const struct kr_view *v,
     const char *from, char *const *rcpts, size_t nrcpts, int quarantine,
     int protect_subject, struct act_encrypt_edit *edit, char *why,
     size_t whylen);
+int mlfi_crypt_restart_wanted(void);
 
 #endif

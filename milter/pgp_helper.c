@@ -37,6 +37,7 @@ struct pgp_helper {
 	unsigned n;
 	unsigned timeout;
 	unsigned next;
+	unsigned ndead;		/* helpers stopped or died */
 	struct pgp_slot slot[PGP_HELPER_MAX];
 };
 
@@ -302,6 +303,7 @@ broken:
 	    " %u s; it was stopped", (long)s->pid, h->timeout);
 	kill(s->pid, SIGKILL);
 	s->dead = 1;
+	__atomic_fetch_add(&h->ndead, 1, __ATOMIC_RELAXED);
 	return PM_ETIMEOUT;
 }
 
@@ -340,6 +342,13 @@ pgp_helper_encrypt(struct pgp_helper *h, const char *const *fprs,
 		    err, errlen);
 	pthread_mutex_unlock(&s->lock);
 	return st;
+}
+
+/* pgp_helper_dead - helpers stopped or found dead so far */
+unsigned
+pgp_helper_dead(struct pgp_helper *h)
+{
+	return h == NULL ? 0 : __atomic_load_n(&h->ndead, __ATOMIC_RELAXED);
 }
 
 /* pgp_helper_stop - close channels, reap children */

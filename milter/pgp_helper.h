@@ -21,6 +21,10 @@
  *	pgp_helper_start(n, keydir, rundir, timeout, &h, err, n)
  *	pgp_helper_encrypt(h, fprs, nfpr, plain, len, &out, &outlen, err, n)
  *				out malloc'd (armored ciphertext).
+ *	pgp_helper_dead(h)	how many helpers were stopped or died (they
+ *				are not replaced: a new one must be forked
+ *				from a process without threads, so the
+ *				milter restarts its worker; mlfi_crypt).
  *	pgp_helper_stop(h)	close the channels, reap the children.
  */
 #ifndef PGP_HELPER_H
@@ -39,6 +43,7 @@ pm_status pgp_helper_start(unsigned n, const char *keydir, const char *rundir,
 pm_status pgp_helper_encrypt(struct pgp_helper *h, const char *const *fprs,
     size_t nfpr, const void *plain, size_t len, char **out, size_t *outlen,
     char *err, size_t errlen);
+unsigned pgp_helper_dead(struct pgp_helper *h);
 void pgp_helper_stop(struct pgp_helper *h);
 
 #endif

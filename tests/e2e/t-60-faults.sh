@@ -6,6 +6,9 @@
 #  2. gpg hanging: the helper is stopped after panmilter's timeout and the
 #     message gets 451; with Postfix's milter_content_timeout shorter than
 #     that, Postfix's own milter_default_action (tempfail) answers first;
+#  2b. gpg hanging once: after the 451 the worker restarts by itself
+#     (a new worker forks new helpers) and the next message, gpg well
+#     again, is delivered encrypted - no operator needed;
 #  3. the log cannot be written (stderr on /dev/full): 451 for every
 #     message, nothing accepted without its log record.
 set -u
@@ -81,6 +84,37 @@ e2e_send_file "$FIX/plain-visa.eml" --to ap@acquirer.example
 e2e_assert_reply 4
 e2e_postconf "milter_content_timeout=60s" > /dev/null 2>&1
 stop hang
+
+# 2b. gpg hanging once (while $D/hang-flag exists): the worker restarts
+printf '#!/bin/sh\ncase "$*" in *--version*) exec %s "$@" ;; esac\n[ -e %s ] && exec sleep 120\nexec %s "$@"\n' \
+    "$D/realgpg" "$D/hang-flag" "$D/realgpg" > "$D/oncegpg"
+chmod 755 "$D/oncegpg"
+: > "$D/hang-flag"
+run once unshare -m bash -c 'mount --bind "$1" /usr/bin/gpg && exec "$2" -f -c "$3"' \
+    _ "$D/oncegpg" "$PANMILTER" "$D/pm.conf"
+e2e_send_file "$FIX/plain-visa.eml" --to ap@acquirer.example
+e2e_assert_reply 451
+rm -f "$D/hang-flag"
+# the new worker logs "ready" a second time once it listens
+for ((i = 0; i < 100; i++)); do
+	[ "$(grep -c ' ready on ' "$D/once.out")" -ge 2 ] && break
+	sleep 0.2
+done
+grep -q 'restarting the worker' "$D/once.out" &&
+    grep -q 'worker restarted' "$D/once.out" &&
+    [ "$(grep -c ' ready on ' "$D/once.out")" -ge 2 ] &&
+    e2e_ok "the stopped helper was replaced by a worker restart" ||
+    e2e_fail "no worker restart: $(tail -3 "$D/once.out")"
+n=$(e2e_sink_count)
+e2e_send_file "$FIX/plain-visa.eml" --to ap@acquirer.example
+e2e_assert_reply 250
+if e2e_wait_delivered $((n + 1)) 30 &&
+    grep -q 'multipart/encrypted' "$(e2e_sink_last)"; then
+	e2e_ok "encrypted again after the restart, no operator"
+else
+	e2e_fail "no encrypted delivery after the restart"
+fi
+stop once
 
 # 3. the log cannot be written
 run full bash -c 'exec "$0" -f -c "$1" 2> /dev/full' "$PANMILTER" "$D/pm.conf"
