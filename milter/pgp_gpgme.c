@@ -359,27 +359,6 @@ out:
 	return st;
 }
 
-/* pgp_gpgme_encrypt - armored ciphertext of plain to every fingerprint */
-pm_status
-pgp_gpgme_encrypt(struct pgp_gpgme *p, const char *const *fprs, size_t nfpr,
-    const void *plain, size_t len, char **out, size_t *outlen, char *err,
-    size_t errlen)
-{
-	gpgme_data_t in = NULL;
-	gpgme_error_t e;
-	pm_status st;
-
-	*out = NULL;
-	if ((e = gpgme_data_new_from_mem(&in, plain, len, 0)) != 0) {
-		snprintf(err, errlen, "encryption failed: %s",
-		    gpgme_strerror(e));
-		return PM_ECRYPTO;
-	}
-	st = pgp_gpgme_run(p, fprs, nfpr, in, out, outlen, err, errlen);
-	gpgme_data_release(in);
-	return st;
-}
-
 /* the plaintext stream of pgp_gpgme_encrypt_read */
 struct pgp_gpgme_src {
 	pgp_gpgme_read_fn rd;
@@ -395,7 +374,8 @@ pgp_gpgme_src_read(void *handle, void *buf, size_t n)
 	return s->rd(s->arg, buf, n);
 }
 
-/* pgp_gpgme_encrypt_read - the same, the plaintext pulled from rd */
+/* pgp_gpgme_encrypt_read - armored ciphertext of the len bytes rd gives,
+ * to every fingerprint */
 pm_status
 pgp_gpgme_encrypt_read(struct pgp_gpgme *p, const char *const *fprs,
     size_t nfpr, pgp_gpgme_read_fn rd, void *arg, size_t len, char **out,
