@@ -1,9 +1,13 @@
 /*
  * fuzz_dec_archive - dec_archive_walk is total on any bytes: damaged and
  * encrypted archives, bombs (stopped by the limits) and non-archives.
+ * The decoded-size limit is 256 KiB here (default 200 MiB): the fuzzer
+ * soon finds bombs, and at the default each run inflated megabytes
+ * (300 runs a second); the limit logic is the same at any size.
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "dec_archive.h"
 #include "pm_arena.h"
@@ -16,18 +20,19 @@ struct fa_ctx {
 	volatile unsigned sum;
 };
 
-/* fa_entry - touch every byte of an entry and its name */
+/* fa_entry - every byte of an entry and its name must be readable:
+ * strlen and memchr are intercepted by ASan, which checks the whole
+ * range at once (a byte loop here was 30% of the time) */
 static pm_status
 fa_entry(void *arg, const char *name, const unsigned char *p, size_t n)
 {
 	struct fa_ctx *c = arg;
-	size_t i;
 
 	c->entries++;
-	for (i = 0; name != NULL && name[i] != '\0'; i++)
-		c->sum += (unsigned char)name[i];
-	for (i = 0; i < n; i++)
-		c->sum += p[i];
+	if (name != NULL)
+		c->sum += (unsigned)strlen(name);
+	if (n > 0 && memchr(p, 0xFF, n) != NULL)
+		c->sum++;
 	return PM_OK;
 }
 
@@ -41,6 +46,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pm_status st;
 
 	pm_limits_default(&lim);
+	lim.max_decoded_size = 256u << 10;
 	if (a == NULL && (a = pm_arena_new(256u << 20)) == NULL)
 		return 0;
 	(void)dec_archive_sniff(data, size);
