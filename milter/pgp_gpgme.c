@@ -268,12 +268,16 @@ pgp_io_run(gpgme_ctx_t ctx, struct pgp_io_loop *l)
 			pfd[n].revents = 0;
 			slot[n++] = &l->fds[i];
 		}
-		if (n == 0)
+		if (n == 0) {
+			gpgme_cancel(ctx);	/* not left to the next op */
 			return gpg_error(GPG_ERR_GENERAL);
+		}
 		if (poll(pfd, n, -1) < 0) {
 			if (errno == EINTR)
 				continue;
-			return gpgme_error_from_errno(errno);
+			e = gpgme_error_from_errno(errno);
+			gpgme_cancel(ctx);
+			return e;
 		}
 		for (i = 0; i < n && !l->done; i++) {
 			/* a handler may have removed this slot meanwhile */
