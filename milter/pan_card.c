@@ -17,6 +17,7 @@
  *   [S] the scheme's own published BIN/IIN rules (named in the row).
  *   [I] ISO/IEC 7812-1:2017 (major industry identifier, lengths 8..19).
  */
+#include <pthread.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -261,31 +262,111 @@ pan_card_luhn(const char *d, size_t n)
 	return sum % 10 == 0;
 }
 
-/* pan_card_brand - brand of the n digits by the table, or NULL */
-const struct pan_brand *
-pan_card_brand(const char *d, size_t n)
+/*
+ * The rows by the first two digits of the numbers they can match, in
+ * table order (the tie rule needs it), built once: a lookup reads the
+ * few rows of its bucket (at most 14) instead of all 75 (the linear scan
+ * was 870 instructions a call, 4 % of the 10 MB pipeline bench). A
+ * bucket that would overflow is marked and read by the linear scan.
+ */
+#define PAN_CARD_BMAX	32
+static unsigned char pan_card_bucket[100][PAN_CARD_BMAX];
+static unsigned char pan_card_nbucket[100];	/* > BMAX: overflowed */
+static pthread_once_t pan_card_once = PTHREAD_ONCE_INIT;
+
+/* pan_card_index - fill the buckets (pthread_once) */
+static void
+pan_card_index(void)
 {
-	unsigned int pfx[PAN_CARD_MAX_PLEN + 1];
-	const struct pan_card_row *best = NULL;
-	unsigned bit;
+	unsigned f, first, last, div;
+	size_t i, k;
+
+	for (i = 0; i < PAN_CARD_NROWS; i++) {
+		const struct pan_card_row *r = &pan_card_rows[i];
+
+		/* the row's range as 2-digit prefixes: scale lo/hi to two
+		 * digits (a 1-digit row covers ten of them) */
+		if (r->plen == 1) {
+			first = r->lo * 10;
+			last = r->hi * 10 + 9;
+		} else {
+			for (div = 1, k = 2; k < r->plen; k++)
+				div *= 10;
+			first = r->lo / div;
+			last = r->hi / div;
+		}
+		for (f = first; f <= last && f < 100; f++) {
+			if (pan_card_nbucket[f] < PAN_CARD_BMAX)
+				pan_card_bucket[f][pan_card_nbucket[f]] =
+				    (unsigned char)i;
+			if (pan_card_nbucket[f] <= PAN_CARD_BMAX)
+				pan_card_nbucket[f]++;
+		}
+	}
+}
+
+/* pan_card_prefixes - pfx[k]: the first k digits as an integer, or 0
+ * when d is not n (13..19) ASCII digits */
+static int
+pan_card_prefixes(const char *d, size_t n, unsigned pfx[PAN_CARD_MAX_PLEN + 1])
+{
 	size_t i;
 
 	if (d == NULL || n < PAN_MIN_DIGITS || n > PAN_MAX_DIGITS ||
 	    !pan_card_all_digits(d, n))
-		return NULL;
+		return 0;
 	pfx[0] = 0;
 	for (i = 1; i <= PAN_CARD_MAX_PLEN; i++)
 		pfx[i] = pfx[i - 1] * 10 + (unsigned)(d[i - 1] - '0');
-	bit = 1u << (n - PAN_MIN_DIGITS);
-	for (i = 0; i < PAN_CARD_NROWS; i++) {
-		const struct pan_card_row *r = &pan_card_rows[i];
-		unsigned int v = pfx[r->plen];
+	return 1;
+}
 
-		if (!(r->lens & bit) || v < r->lo || v > r->hi)
-			continue;
-		if (best == NULL || r->plen > best->plen)
-			best = r;
-	}
+/* pan_card_better - r if it matches and beats best, else best */
+static inline const struct pan_card_row *
+pan_card_better(const struct pan_card_row *r, const struct pan_card_row *best,
+    const unsigned *pfx, unsigned bit)
+{
+	unsigned v = pfx[r->plen];
+
+	if (!(r->lens & bit) || v < r->lo || v > r->hi)
+		return best;
+	return best == NULL || r->plen > best->plen ? r : best;
+}
+
+/* pan_card_brand_scan - the definition: every row, in table order */
+const struct pan_brand *
+pan_card_brand_scan(const char *d, size_t n)
+{
+	unsigned pfx[PAN_CARD_MAX_PLEN + 1], bit;
+	const struct pan_card_row *best = NULL;
+	size_t i;
+
+	if (!pan_card_prefixes(d, n, pfx))
+		return NULL;
+	bit = 1u << (n - PAN_MIN_DIGITS);
+	for (i = 0; i < PAN_CARD_NROWS; i++)
+		best = pan_card_better(&pan_card_rows[i], best, pfx, bit);
+	return best != NULL ? &pan_card_brands[best->brand] : NULL;
+}
+
+/* pan_card_brand - brand of the n digits by the table, or NULL */
+const struct pan_brand *
+pan_card_brand(const char *d, size_t n)
+{
+	unsigned pfx[PAN_CARD_MAX_PLEN + 1], bit, f;
+	const struct pan_card_row *best = NULL;
+	size_t i;
+
+	if (!pan_card_prefixes(d, n, pfx))
+		return NULL;
+	(void)pthread_once(&pan_card_once, pan_card_index);
+	f = pfx[2];
+	if (pan_card_nbucket[f] > PAN_CARD_BMAX)
+		return pan_card_brand_scan(d, n);
+	bit = 1u << (n - PAN_MIN_DIGITS);
+	for (i = 0; i < pan_card_nbucket[f]; i++)
+		best = pan_card_better(&pan_card_rows[pan_card_bucket[f][i]],
+		    best, pfx, bit);
 	return best != NULL ? &pan_card_brands[best->brand] : NULL;
 }
 

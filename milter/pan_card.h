@@ -11,6 +11,8 @@
  *	pan_card_luhn(d, n)	1 when the n digits pass the Luhn check.
  *	pan_card_brand(d, n)	the brand whose prefix and length match
  *				the n digits, or NULL (no brand: not a PAN).
+ *	pan_card_brand_scan(d, n)	the same by reading every row (the
+ *				definition; tests hold pan_card_brand to it).
  *	pan_card_is_test(d, n)	1 for a brand's published test number.
  *	pan_card_brand_count() / pan_card_brand_at(i)	iterate the brands
  *				(for tests and documentation).
@@ -30,6 +32,7 @@ struct pan_brand {
 
 int pan_card_luhn(const char *d, size_t n);
 const struct pan_brand *pan_card_brand(const char *d, size_t n);
+const struct pan_brand *pan_card_brand_scan(const char *d, size_t n);
 int pan_card_is_test(const char *d, size_t n);
 size_t pan_card_brand_count(void);
 const struct pan_brand *pan_card_brand_at(size_t i);

@@ -275,6 +275,37 @@ test_brand_list(void **state)
 	}
 }
 
+/* test_brand_index - the bucketed lookup against the linear scan: every
+ * 4-digit prefix with two tails, every 6-digit prefix of 5x and 6x (where
+ * the 6-digit ranges crowd) and every 37th elsewhere, each length */
+static void
+test_brand_index(void **state)
+{
+	char d[PAN_MAX_DIGITS + 1];
+	unsigned long p;
+	size_t n;
+	int k, diff = 0, some = 0;
+
+	(void)state;
+	for (p = 0; p < 1000000; p++) {
+		if (p % 100 != 0 && p % 100 != 99 && (p < 500000 ||
+		    p >= 700000) && p % 37 != 0)
+			continue;
+		for (n = PAN_MIN_DIGITS; n <= PAN_MAX_DIGITS; n++) {
+			snprintf(d, sizeof(d), "%06lu", p);
+			for (k = 6; k < (int)n; k++)
+				d[k] = (char)('0' + (p + (unsigned long)k) % 10);
+			d[n] = '\0';
+			if (pan_card_brand(d, n) != pan_card_brand_scan(d, n))
+				diff++;
+			if (pan_card_brand(d, n) != NULL)
+				some++;
+		}
+	}
+	assert_int_equal(diff, 0);
+	assert_true(some > 100000);
+}
+
 static void
 test_pangen_deterministic(void **state)
 {
@@ -306,7 +337,7 @@ test_pangen_deterministic(void **state)
 
 /* --- main ------------------------------------------------------------ */
 
-#define NFIXED 6
+#define NFIXED 7
 #define NAMELEN 48
 
 int
@@ -318,6 +349,7 @@ main(void)
 		cmocka_unit_test(test_luhn_every_check_digit),
 		cmocka_unit_test(test_brand_bad_input),
 		cmocka_unit_test(test_brand_list),
+		cmocka_unit_test(test_brand_index),
 		cmocka_unit_test(test_pangen_deterministic),
 	};
 	const size_t nb = sizeof(brand_cases) / sizeof(brand_cases[0]);
