@@ -7,10 +7,10 @@
 # labelled for card data, so a finding is printed for review, not failed.
 set -u
 BIN=$1
-CORPUS=${CORPUS:-$(dirname "$0")/../../shared/corpus/third_party}
+CORPUS=${PM_CORPUS:-$(dirname "$0")/../../shared/corpus/third_party}
 pass=0 fail=0
 if [ ! -d "$CORPUS" ]; then
-	echo "corpus.sh: $CORPUS not found; the third-party corpus lives in ../shared/corpus" >&2
+	echo "corpus.sh: $CORPUS not found: the third-party corpus lives in ../shared/corpus beside the project; set PM_CORPUS to its third_party directory" >&2
 	exit 1
 fi
 tmp=$(mktemp -d)

@@ -41,8 +41,8 @@ import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CORPUS = os.path.normpath(os.path.join(ROOT, "..", "shared", "corpus",
-                                       "third_party"))
+CORPUS = os.path.normpath(os.environ.get("PM_CORPUS") or os.path.join(
+    ROOT, "..", "shared", "corpus", "third_party"))
 LINESEP = ["\n"]      # the line ending of the message being compared
 SKIP_PREFIX = ("readme", "license", "notice", "copying")
 
@@ -254,6 +254,10 @@ def allowed(allow, rel, part, field):
 
 def default_files():
     files = []
+    if not os.path.isdir(CORPUS):
+        sys.exit("diff_mime: %s not found: the third-party corpus lives in "
+                 "../shared/corpus beside the project; set PM_CORPUS to its "
+                 "third_party directory" % CORPUS)
     for d, _, names in os.walk(CORPUS):
         for n in names:
             if n.lower().startswith(SKIP_PREFIX) or n.startswith("."):

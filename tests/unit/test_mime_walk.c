@@ -7,6 +7,7 @@
  *	H <path> <name>: <value>
  * and rows compare the L lines exactly and look for H lines.
  */
+#include <errno.h>
 #include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -844,14 +845,34 @@ corpus_one(const char *path, const struct stat *sb, int type,
 	return 0;
 }
 
+/* corpus_path - the third-party corpus (PM_CORPUS, else ../shared/...),
+ * or a failure that says where it was looked for and what to do */
+static const char *
+corpus_path(char *buf, size_t len, const char *rel)
+{
+	const char *dir = getenv("PM_CORPUS");
+	struct stat sb;
+
+	if (dir == NULL || *dir == '\0')
+		dir = "../shared/corpus/third_party";
+	if (stat(dir, &sb) != 0 || !S_ISDIR(sb.st_mode))
+		fail_msg("%s not found: the third-party corpus lives in "
+		    "../shared/corpus beside the project; set PM_CORPUS to its "
+		    "third_party directory", dir);
+	snprintf(buf, len, "%s%s%s", dir, *rel ? "/" : "", rel);
+	return buf;
+}
+
 /* test_corpus - every third-party message walks cleanly */
 static void
 test_corpus(void **state)
 {
+	char path[4096];
+
 	(void)state;
 	corpus_files = 0;
-	assert_int_equal(nftw("../shared/corpus/third_party", corpus_one, 16,
-	    FTW_PHYS), 0);
+	assert_int_equal(nftw(corpus_path(path, sizeof(path), ""), corpus_one,
+	    16, FTW_PHYS), 0);
 	assert_true(corpus_files >= 171);
 }
 
@@ -859,17 +880,18 @@ test_corpus(void **state)
 static void
 test_corpus_stack_overflow(void **state)
 {
-	static const char *path =
-	    "../shared/corpus/third_party/mimekit/messages/stack-overflow.txt";
+	char path[4096];
 	struct pm_limits lim;
 	struct mime_walk w;
 	struct rec r;
-	FILE *f = fopen(path, "rb");
+	FILE *f = fopen(corpus_path(path, sizeof(path),
+	    "mimekit/messages/stack-overflow.txt"), "rb");
 	char *buf = malloc(1 << 20);
 	size_t n;
 
 	(void)state;
-	assert_non_null(f);
+	if (f == NULL)
+		fail_msg("%s: %s", path, strerror(errno));
 	assert_non_null(buf);
 	n = fread(buf, 1, 1 << 20, f);
 	fclose(f);
