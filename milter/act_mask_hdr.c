@@ -176,6 +176,118 @@ act_mask_hdr_is_structured(const struct mime_hdr_field *f)
 	    19) == 0);
 }
 
+/* act_mask_hdr_attr_char - RFC 2231 attribute-char (written as is) */
+static int
+act_mask_hdr_attr_char(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || strchr("!#$&+-.^_`|~", c) != NULL;
+}
+
+/* act_mask_hdr_put_param - "; name=value" at o (a new folded line per
+ * parameter): a quoted string when the value is short printable ASCII,
+ * else RFC 2231 UTF-8 with percent escapes, in continuations of at most
+ * ~60 characters a line; returns the bytes written */
+static size_t
+act_mask_hdr_put_param(const struct act_mask_ctx *ctx, unsigned char *o,
+    const char *name, const unsigned char *v, size_t n)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t w = 0, i, seg = 0, line = 0;
+	int plain = n <= 200;
+
+	for (i = 0; i < n && plain; i++)
+		plain = v[i] >= 0x20 && v[i] < 0x7f;
+	w += (size_t)sprintf((char *)o + w, ";%s ", ctx->eol);
+	if (plain) {
+		w += (size_t)sprintf((char *)o + w, "%s=\"", name);
+		for (i = 0; i < n; i++) {
+			if (v[i] == '"' || v[i] == '\\')
+				o[w++] = '\\';
+			o[w++] = v[i];
+		}
+		o[w++] = '"';
+		return w;
+	}
+	for (i = 0; i < n || seg == 0; seg++) {
+		if (seg > 0)
+			w += (size_t)sprintf((char *)o + w, ";%s ", ctx->eol);
+		w += (size_t)sprintf((char *)o + w, "%s*%zu*=%s", name, seg,
+		    seg == 0 ? "utf-8''" : "");
+		for (line = 0; i < n && line < 60; i++) {
+			if (act_mask_hdr_attr_char(v[i])) {
+				o[w++] = v[i];
+				line++;
+			} else {
+				o[w++] = '%';
+				o[w++] = (unsigned char)hex[v[i] >> 4];
+				o[w++] = (unsigned char)hex[v[i] & 15];
+				line += 3;
+			}
+		}
+	}
+	return w;
+}
+
+/*
+ * act_mask_hdr_field_params - Content-Type/-Disposition written anew from
+ * its parsed parameters, each value masked: the way to mask a card number
+ * that only RFC 2231 decoding reveals (percent escapes, continuations,
+ * another charset). Comments and the original layout are not kept;
+ * parameters are written in order of first appearance. *cnt 0 when no
+ * parameter value holds a PAN.
+ */
+static pm_status
+act_mask_hdr_field_params(struct act_mask_ctx *ctx,
+    const struct mime_hdr_field *f, unsigned char **nv, size_t *nl,
+    unsigned *cnt)
+{
+	struct mime_hdr_value hv;
+	const struct mime_hdr_param *p = NULL;
+	unsigned char *o = NULL, *mv = NULL;
+	char *uv = NULL;
+	size_t ul = 0, ml = 0, w = 0, need, lead = 0;
+	unsigned c = 0;
+	pm_status st;
+
+	*cnt = 0;
+	if (mime_hdr_unfold(ctx->tmp, f->value, f->value_len, &uv, &ul) != PM_OK
+	    || mime_hdr_parse(ctx->tmp, uv, ul, &hv) != PM_OK)
+		return PM_ENOMEM;
+	/* bound: per parameter its name three times (continuations), its
+	 * value percent-encoded, a line break and "*NNNN*=" per 60 bytes */
+	need = f->value_len + strlen(hv.token) + 16;
+	for (p = hv.params; p != NULL; p = p->next)
+		need += 4 * strlen(p->name) + 3 * p->value_len +
+		    (p->value_len / 20 + 2) * (strlen(p->name) + 16);
+	if ((o = pm_arena_alloc(ctx->tmp, need)) == NULL)
+		return PM_ENOMEM;
+	while (lead < f->value_len && (f->value[lead] == ' ' ||
+	    f->value[lead] == '\t'))
+		lead++;
+	memcpy(o, f->value, lead);
+	w = lead;
+	w += (size_t)sprintf((char *)o + w, "%s", hv.token);
+	for (p = hv.params; p != NULL; p = p->next) {
+		if ((st = act_mask_text_plain(&ctx->tx, (const unsigned char *)
+		    p->value, p->value_len, &mv, &ml, &c)) != PM_OK)
+			return st;
+		if (c == 0) {
+			mv = (unsigned char *)p->value;
+			ml = p->value_len;
+		}
+		if (ml > p->value_len)	/* masking keeps the length */
+			return PM_ELIMIT;
+		*cnt += c;
+		w += act_mask_hdr_put_param(ctx, o + w, p->name, mv, ml);
+	}
+	if (*cnt == 0)
+		return PM_OK;
+	*nv = o;
+	*nl = w;
+	return PM_OK;
+}
+
 /* act_mask_hdr_field_try - accept a candidate value when it reads clean */
 static pm_status
 act_mask_hdr_field_try(struct act_mask_ctx *ctx, unsigned char *r, size_t rl,
@@ -214,8 +326,11 @@ act_mask_hdr_field(struct act_mask_ctx *ctx, const struct mime_hdr_field *f,
 
 	*cnt = 0;
 	if ((st = act_mask_hdr_value_pan(ctx, f->value, f->value_len, &dv, &dl,
-	    &has)) != PM_OK || !has)
+	    &has)) != PM_OK)
 		return st;
+	if (!has)	/* a PAN may still be in an RFC 2231 value */
+		return act_mask_hdr_is_structured(f) ?
+		    act_mask_hdr_field_params(ctx, f, nv, nl, cnt) : PM_OK;
 	if ((st = act_mask_text_plain(&ctx->tx, f->value, f->value_len, &r,
 	    &rl, &c)) != PM_OK || (st = act_mask_hdr_field_try(ctx, r, rl, c,
 	    nv, nl, cnt)) != PM_OK || *cnt > 0)
@@ -228,6 +343,9 @@ act_mask_hdr_field(struct act_mask_ctx *ctx, const struct mime_hdr_field *f,
 		if ((st = act_mask_hdr_field_ew(ctx, r, rl, &r2, &rl2, &c2))
 		    != PM_OK || (st = act_mask_hdr_field_try(ctx, r2, rl2,
 		    c + c2, nv, nl, cnt)) != PM_OK || *cnt > 0)
+			return st;
+		if ((st = act_mask_hdr_field_params(ctx, f, nv, nl, cnt))
+		    != PM_OK || *cnt > 0)
 			return st;
 	}
 	return act_mask_hdr_field_words(ctx, f, dv, dl, nv, nl, cnt);

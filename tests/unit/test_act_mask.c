@@ -204,6 +204,43 @@ static const struct am_row am_rows[] = {
 	    "Content-Disposition: attachment; filename=\"=?UTF-8?B?"
 	    "S8OkcnRlIDQxMTExMSoqKioqKjExMTEudHh0?=\"" CRLF CRLF
 	    "nothing here" CRLF "--PE--" CRLF, .masked = 1 },
+	/* RFC 2231: the card number shows only after percent decoding,
+	 * joining continuations or converting the charset; the field is
+	 * written anew from its parameters */
+	{ .name = "part_header_rfc2231_filename",
+	  .msg = "From: a@example.com" CRLF "MIME-Version: 1.0" CRLF
+	    "Content-Type: multipart/mixed; boundary=\"P2\"" CRLF CRLF
+	    "--P2" CRLF "Content-Type: text/plain" CRLF
+	    "Content-Disposition: attachment; filename*=utf-8''card%20"
+	    "4111%201111%201111%201111.txt" CRLF CRLF "nothing here" CRLF
+	    "--P2--" CRLF,
+	  .want_body = "--P2" CRLF "Content-Type: text/plain" CRLF
+	    "Content-Disposition: attachment;" CRLF
+	    " filename=\"card 4111 11** **** 1111.txt\"" CRLF CRLF
+	    "nothing here" CRLF "--P2--" CRLF, .masked = 1 },
+	{ .name = "part_header_rfc2231_continuations",
+	  .msg = "From: a@example.com" CRLF "MIME-Version: 1.0" CRLF
+	    "Content-Type: multipart/mixed; boundary=\"P3\"" CRLF CRLF
+	    "--P3" CRLF "Content-Type: text/plain" CRLF
+	    "Content-Disposition: attachment;" CRLF
+	    " filename*0*=utf-8''K%C3%A4rte%204111;" CRLF
+	    " filename*1*=%201111%201111%201111.txt; size=12" CRLF CRLF
+	    "nothing here" CRLF "--P3--" CRLF,
+	  .want_body = "--P3" CRLF "Content-Type: text/plain" CRLF
+	    "Content-Disposition: attachment;" CRLF
+	    " filename*0*=utf-8''K%C3%A4rte%204111%2011%2A%2A%20%2A%2A%2A%2A"
+	    "%201111.txt;" CRLF " size=\"12\"" CRLF CRLF
+	    "nothing here" CRLF "--P3--" CRLF, .masked = 1 },
+	{ .name = "part_header_rfc2231_latin1_name",
+	  .msg = "From: a@example.com" CRLF "MIME-Version: 1.0" CRLF
+	    "Content-Type: multipart/mixed; boundary=\"P4\"" CRLF CRLF
+	    "--P4" CRLF "Content-Type: text/plain; charset=us-ascii;" CRLF
+	    " name*=iso-8859-1'de'Karte%A04111%A01111%A01111%A01111"
+	    CRLF CRLF "nothing here" CRLF "--P4--" CRLF,
+	  .want_body = "--P4" CRLF "Content-Type: text/plain;" CRLF
+	    " charset=\"us-ascii\";" CRLF " name*0*=utf-8''Karte%C2%A04111"
+	    "%C2%A011%2A%2A%C2%A0%2A%2A%2A%2A%C2%A01111" CRLF CRLF
+	    "nothing here" CRLF "--P4--" CRLF, .masked = 1 },
 	{ .name = "subject_plain",
 	  .msg = "From: a@example.com" CRLF
 	    "Subject: Card 4111111111111111 declined" CRLF CRLF "hi" CRLF,
