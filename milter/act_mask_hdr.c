@@ -181,7 +181,8 @@ static int
 act_mask_hdr_attr_char(unsigned char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') || strchr("!#$&+-.^_`|~", c) != NULL;
+	    (c >= '0' && c <= '9') || (c != 0 && strchr("!#$&+-.^_`|~", c)
+	    != NULL);
 }
 
 /* act_mask_hdr_put_param - "; name=value" at o (a new folded line per

@@ -9,6 +9,7 @@
  * name are then grouped, ordered by section number, percent-decoded and
  * converted from their charset with mime_word_to_utf8().
  */
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -524,6 +525,14 @@ mime_hdr_parse(struct pm_arena *a, const char *v, size_t n,
 		pp->next = NULL;
 		if (mime_hdr_join(a, g, ng, pp) != PM_OK)
 			return PM_ENOMEM;
+		/* values are read as C strings (file names): a NUL, raw or
+		 * %00, would hide the rest of the value from the scanner */
+		for (j = 0; j < pp->value_len; j++) {
+			if (pp->value[j] == '\0') {
+				((char *)(uintptr_t)pp->value)[j] = ' ';
+				hv->defects |= MIME_DEFECT_BAD_PARAM;
+			}
+		}
 		*tail = pp;
 		tail = &pp->next;
 	}

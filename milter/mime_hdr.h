@@ -23,7 +23,9 @@
  *	  (backslash escapes), comments, RFC 2231 continuations (name*0,
  *	  name*1*, ...) and charset'lang'%XX values converted to UTF-8.
  *	  Parameter names are lower-cased; the RFC 2231 form wins over a
- *	  plain one of the same name.
+ *	  plain one of the same name. A NUL in a value (raw or %00)
+ *	  becomes a space and MIME_DEFECT_BAD_PARAM: values are C strings
+ *	  to their readers, and a NUL would hide the rest from the scanner.
  *	- Linear in the input (at most MIME_HDR_MAX_PARAMS parameters are
  *	  kept per field, so grouping continuations stays cheap).
  * API

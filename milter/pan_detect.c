@@ -465,7 +465,8 @@ pan_detect_step_avx2(struct pan_detect *d, const uint8_t *p, uint64_t P,
  * Blocks go in pairs: when the pair's DL bytes with the carry are fewer
  * than 13 and neither block is X from end to end, both are quiet (each
  * block's own test is implied); otherwise each is stepped alone. The
- * pair test is 72 instructions for 128 bytes, the single one 41 for 64.
+ * pair test is about 75 instructions for 128 bytes, the single one 41
+ * for 64.
  */
 PAN_DETECT_AVX2 static void
 pan_detect_scan_avx2(struct pan_detect *d, const uint8_t *p, size_t nblk,

@@ -241,6 +241,17 @@ static const struct am_row am_rows[] = {
 	    " charset=\"us-ascii\";" CRLF " name*0*=utf-8''Karte%C2%A04111"
 	    "%C2%A011%2A%2A%C2%A0%2A%2A%2A%2A%C2%A01111" CRLF CRLF
 	    "nothing here" CRLF "--P4--" CRLF, .masked = 1 },
+	{ .name = "part_header_rfc2231_nul_as_space",
+	  .msg = "From: a@example.com" CRLF "MIME-Version: 1.0" CRLF
+	    "Content-Type: multipart/mixed; boundary=\"P5\"" CRLF CRLF
+	    "--P5" CRLF "Content-Type: text/plain" CRLF
+	    "Content-Disposition: inline; filename*=utf-8''%00%0D%0A"
+	    "4111%201111%201111%201111" CRLF CRLF "nothing here" CRLF
+	    "--P5--" CRLF,
+	  .want_body = "--P5" CRLF "Content-Type: text/plain" CRLF
+	    "Content-Disposition: inline;" CRLF " filename*0*=utf-8''%20%0D%0A"
+	    "4111%2011%2A%2A%20%2A%2A%2A%2A%201111" CRLF CRLF
+	    "nothing here" CRLF "--P5--" CRLF, .masked = 1 },
 	{ .name = "subject_plain",
 	  .msg = "From: a@example.com" CRLF
 	    "Subject: Card 4111111111111111 declined" CRLF CRLF "hi" CRLF,

@@ -188,6 +188,11 @@ static const struct param_case param_cases[] = {
 	  "attachment", "size=3|", 0 },
 	{ "comment_only", "(just a comment)", "", "", 0 },
 	{ "star_in_middle_is_plain", "a/b; x*y=1", "a/b", "x*y=1|", 0 },
+	/* a NUL would end the value for its C-string readers (the scanner
+	 * of file names): it becomes a space, and is a defect */
+	{ "rfc2231_pct00_is_space", "attachment; filename*=utf-8''a%00"
+	  "4111%201111", "attachment", "filename=a 4111 1111|",
+	  MIME_DEFECT_BAD_PARAM },
 };
 
 /* test_param_row - one Content-Type/-Disposition row */
