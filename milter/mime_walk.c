@@ -279,7 +279,7 @@ mime_walk_filename(struct mime_walk *w, const struct mime_walk_ent *ent,
     const char *fn, struct mime_walk_info *in)
 {
 	char *out = NULL;
-	size_t ol;
+	size_t ol, i;
 
 	in->filename = fn;
 	if (fn == NULL || strstr(fn, "=?") == NULL)
@@ -287,6 +287,14 @@ mime_walk_filename(struct mime_walk *w, const struct mime_walk_ent *ent,
 	if (mime_word_decode_cached(w->arena, ent->words, fn, strlen(fn),
 	    &out, &ol, &in->defects) != PM_OK)
 		return PM_ENOMEM;
+	/* a NUL from an encoded word (=00) would end the name for its
+	 * C-string readers and hide the rest from the scanner */
+	for (i = 0; i < ol; i++) {
+		if (out[i] == '\0') {
+			out[i] = ' ';
+			in->defects |= MIME_DEFECT_BAD_PARAM;
+		}
+	}
 	in->filename = out;
 	return PM_OK;
 }
