@@ -25,7 +25,7 @@
 #include <time.h>
 
 #if defined(__x86_64__)
-#include <emmintrin.h>
+#include <immintrin.h>
 #endif
 
 #include "pan_card.h"
@@ -269,23 +269,41 @@ baseline(pcre2_code *re, pcre2_match_data *md, const char *p, size_t n,
 /*
  * readpass - OR of every byte of p: one read pass and nothing else, the
  * ceiling for any single-pass reader of a buffer that comes from memory
- * (memcpy also writes, so a reader can beat it)
+ * (memcpy also writes, so a reader can beat it). With the widest loads
+ * the CPU has, two accumulators.
  */
+#if defined(__x86_64__)
+__attribute__((target("avx2"))) static unsigned
+readpass_avx2(const char *p, size_t n)
+{
+	__m256i a = _mm256_setzero_si256(), b = a;
+	size_t i;
+
+	for (i = 0; i + 64 <= n; i += 64) {
+		a = _mm256_or_si256(a, _mm256_loadu_si256((const void *)
+		    (p + i)));
+		b = _mm256_or_si256(b, _mm256_loadu_si256((const void *)
+		    (p + i + 32)));
+	}
+	return (unsigned)_mm256_movemask_epi8(_mm256_or_si256(a, b));
+}
+#endif
+
 static unsigned
 readpass(const char *p, size_t n)
 {
 #if defined(__x86_64__)
-	__m128i a = _mm_setzero_si128(), b = a, c = a, d = a;
+	__m128i a = _mm_setzero_si128(), b = a;
 	size_t i;
 
-	for (i = 0; i + 64 <= n; i += 64) {
+	if (__builtin_cpu_supports("avx2"))
+		return readpass_avx2(p, n);
+	for (i = 0; i + 32 <= n; i += 32) {
 		a = _mm_or_si128(a, _mm_loadu_si128((const void *)(p + i)));
-		b = _mm_or_si128(b, _mm_loadu_si128((const void *)(p + i + 16)));
-		c = _mm_or_si128(c, _mm_loadu_si128((const void *)(p + i + 32)));
-		d = _mm_or_si128(d, _mm_loadu_si128((const void *)(p + i + 48)));
+		b = _mm_or_si128(b, _mm_loadu_si128((const void *)
+		    (p + i + 16)));
 	}
-	a = _mm_or_si128(_mm_or_si128(a, b), _mm_or_si128(c, d));
-	return (unsigned)_mm_movemask_epi8(a);
+	return (unsigned)_mm_movemask_epi8(_mm_or_si128(a, b));
 #else
 	uint64_t a = 0, w;
 	size_t i;
@@ -325,7 +343,7 @@ bench_one(const char *name, const char *buf, size_t n, char *dst,
 	int i;
 
 	/* interleaved rounds: a slow spell of the (shared) machine hits
-	 * all three alike, and the best of each is compared */
+	 * all four alike, and the best of each is compared */
 	for (i = 0; i < BENCH_ROUNDS; i++) {
 		t = now();
 		memcpy(dst, buf, n);

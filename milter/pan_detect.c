@@ -50,11 +50,11 @@
  * same digits, start/end = the whole track data), then PAN_KIND_CVC
  * (HIGH, the PAN's digits, start/end = the code).
  *
- * Bench (bench_detect, 64 MiB, one thread, 2 shared cores, AVX2, a fuzzer
- * on the other core): prose 10.5-12.8 GB/s (1.32-1.63x memcpy, 0.75-0.86x
- * a read-only pass over the buffer, 6.4-9.1x PCRE2-JIT, whose first-digit
- * scan runs at 1.2-2.0 GB/s there), CSV 2.4-3.0 GB/s (0.30-0.38x memcpy,
- * 10-13x PCRE2), base64 text 6.7-7.1 GB/s (0.85-0.89x, 13-14x PCRE2).
+ * Bench (bench_detect, 64 MiB, one thread, 2 shared cores, AVX2): prose
+ * 10.2-12.1 GB/s (1.38-1.63x memcpy, 0.74-0.78x a read-only pass over
+ * the buffer with AVX2 loads, 5.7-9.4x PCRE2-JIT, whose first-digit scan
+ * runs at 1.1-2.1 GB/s there), CSV 2.5-3.0 GB/s (0.37-0.48x memcpy,
+ * 11-13x PCRE2), base64 text 5.7-7.1 GB/s (0.79-0.96x, 12-14x PCRE2).
  */
 #include <stdint.h>
 #include <stdlib.h>
