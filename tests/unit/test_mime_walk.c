@@ -282,6 +282,12 @@ static const struct walk_case walk_cases[] = {
 	  "\tfilename=\"=?iso-8859-1?Q?=FCber=2Etxt?=\"\n\ndata\n--x--\n",
 	  "L 1 application/octet-stream - \xc3\xbc" "ber.txt 1 0 [data]\n",
 	  NULL, 0 },
+	/* =00 in an encoded file name: a space, not the end of the name */
+	{ "filename_2047_nul_is_space",
+	  "Content-Type: application/octet-stream\n"
+	  "Content-Disposition: attachment;\n"
+	  "\tfilename=\"=?utf-8?Q?a=00b.txt?=\"\n\ndata\n",
+	  "L 1 application/octet-stream - a b.txt 1 0 [data\n]\n", NULL, 0 },
 	{ "filename_from_ct_name",
 	  "Content-Type: text/plain; name=notes.txt\n\nn\n",
 	  "L 1 text/plain - notes.txt 0 0 [n\n]\n", NULL, 0 },
