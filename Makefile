@@ -16,7 +16,7 @@ SMOKE_TIME ?= 20
 VERSION	:= 0.1.0
 SHELL	:= /bin/bash
 
-PKGS	:= gpgme libpcre2-8 libconfig libarchive jansson openssl libidn2
+PKGS	:= gpgme libpcre2-8 libconfig libarchive jansson openssl libidn2 zlib
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS = $(shell pkg-config --libs cmocka 2>/dev/null)

@@ -20,6 +20,7 @@
 #include "dec_b64.h"
 #include "dec_iconv.h"
 #include "dec_markup.h"
+#include "dec_pdf.h"
 #include "dec_qp.h"
 #include "dec_uu.h"
 #include "pm_find.h"
@@ -331,6 +332,52 @@ scan_leaf_archive(struct scan_ctx *ctx, const char *name,
 	return st;
 }
 
+/* scan_leaf_pdf_text - dec_pdf callback: the text of one stream */
+static pm_status
+scan_leaf_pdf_text(void *arg, const unsigned char *text, size_t len)
+{
+	struct scan_ctx *ctx = arg;
+
+	if (scan_leaf_timeout(ctx))
+		return PM_ELIMIT;
+	if (ctx->decoded + len > ctx->opts->lim.max_decoded_size) {
+		scan_ctx_mark_unscannable(ctx, "max_decoded_size");
+		return PM_ELIMIT;
+	}
+	scan_leaf_stream(ctx, text, len);
+	return ctx->err;
+}
+
+/*
+ * scan_leaf_pdf - the text of a PDF's streams (compressed page text,
+ * form field values), after its raw bytes were scanned: reports only
+ * card numbers the raw pass did not find in this part (from `first`).
+ * An encrypted PDF is unscannable, like an encrypted archive entry.
+ */
+static pm_status
+scan_leaf_pdf(struct scan_ctx *ctx, const unsigned char *p, size_t n,
+    size_t first)
+{
+	const struct pm_limits *lim = &ctx->opts->lim;
+	struct dec_pdf_res pr;
+	pm_status st;
+
+	ctx->part_first = first;
+	ctx->raw_pass = 1;
+	st = dec_pdf_text(ctx->arena, p, n, lim, lim->max_decoded_size >
+	    ctx->decoded ? lim->max_decoded_size - ctx->decoded : 0,
+	    scan_leaf_pdf_text, ctx, &pr);
+	ctx->raw_pass = 0;
+	if (st == PM_ELIMIT) {
+		scan_ctx_mark_unscannable(ctx, pr.limit ? pr.limit :
+		    ctx->res->reason[0] ? ctx->res->reason : "limit");
+		st = PM_OK;
+	}
+	if (pr.encrypted)
+		scan_ctx_mark_unscannable(ctx, "encrypted PDF");
+	return st;
+}
+
 /* scan_leaf_uu_begin - offset of an inline "begin NNN name" line, or n */
 static size_t
 scan_leaf_uu_begin(const unsigned char *p, size_t n, size_t from)
@@ -390,6 +437,7 @@ scan_leaf_bytes(struct scan_ctx *ctx, const char *name, const char *type,
 	const char *saved = ctx->where;
 	enum scan_kind k;
 	pm_status st;
+	size_t first = ctx->res->nfindings;
 	int read = 1;
 
 	if (ctx->decoded + n > ctx->opts->lim.max_decoded_size) {
@@ -411,6 +459,8 @@ scan_leaf_bytes(struct scan_ctx *ctx, const char *name, const char *type,
 	if (k == SCAN_K_BINARY) {
 		scan_leaf_stream(ctx, p, n);
 		st = scan_leaf_utf16(ctx, p, n);
+		if (st == PM_OK && dec_pdf_sniff(p, n))
+			st = scan_leaf_pdf(ctx, p, n, first);
 	} else
 		st = scan_leaf_text(ctx, k, charset, p, n);
 	if (st == PM_OK && k == SCAN_K_TEXT)
