@@ -216,6 +216,8 @@ static const struct trow trows[] = {
 	{ "utf16be_with_bom", "<< /V (\\376\\377\\0004\\0001\\0001\\0001) >>",
 	  "4111", NULL },
 	{ "utf16be_hex_with_bom", "<< /V <FEFF00340031> >>", "41", NULL },
+	{ "dictionary_values_apart", "<< /T (Card) /V (" VISA ") >>"
+	  "<< /V (1234) >>", "Card " VISA " 1234", NULL },
 	{ "lone_fe_is_a_byte", "(\xfe" "4111) Tj", "\xfe" "4111", NULL },
 	{ "comment_skipped", "% (9999) in a comment\nBT (4111) Tj ET",
 	  "4111", "9999" },
