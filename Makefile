@@ -219,7 +219,7 @@ fuzz-smoke: fuzz-build
 FUZZ_RUNS ?= 10000000
 FUZZ_LONG_TIME ?= 10800
 FUZZ_PARSERS := mime_walk dec_b64 dec_qp dec_uu dec_iconv dec_markup \
-	dec_archive pan_detect kr_state
+	dec_archive dec_pdf pan_detect kr_state
 FUZZ_NOLEAK := conf pol_load
 fuzz-long: fuzz-build
 	rc=0; FUZZ_RUNS=$(FUZZ_RUNS) fuzz/run.sh $(FUZZ_LONG_TIME) \
