@@ -71,12 +71,16 @@ pdf_cmap_cmp(const void *a, const void *b)
 	return *x < *y ? -1 : *x > *y;
 }
 
-/* pdf_cmap_add - one code -> code point, while there is room */
+/* pdf_cmap_add - one code -> code point, while there is room (ent NULL:
+ * only counted) */
 static void
 pdf_cmap_add(uint64_t *ent, size_t *n, uint32_t code, uint32_t cp)
 {
-	if (*n < PDF_CMAP_MAX)
-		ent[(*n)++] = (uint64_t)code << 32 | cp;
+	if (*n < PDF_CMAP_MAX) {
+		if (ent != NULL)
+			ent[*n] = (uint64_t)code << 32 | cp;
+		(*n)++;
+	}
 }
 
 /* pdf_cmap_is_digit - whether cp is a decimal digit the detector reads */
@@ -86,30 +90,20 @@ pdf_cmap_is_digit(uint32_t cp)
 	return (cp >= '0' && cp <= '9') || (cp >= 0xFF10 && cp <= 0xFF19);
 }
 
-/* pdf_cmap_parse - see dec_pdf_text.h */
-pm_status
-pdf_cmap_parse(struct pm_arena *a, const unsigned char *p, size_t n,
-    struct pdf_cmap *cm, int *kept)
+/*
+ * pdf_cmap_read - the bfchar and bfrange sections of p into ent (NULL:
+ * only counted); the number of entries, at most PDF_CMAP_MAX. Run twice,
+ * so that the entries get exactly the memory they need (a stream of many
+ * small CMaps must not cost PDF_CMAP_MAX entries each).
+ */
+static size_t
+pdf_cmap_read(const unsigned char *p, size_t n, uint64_t *ent)
 {
-	const unsigned char *e = p + n, *s, *k;
-	uint64_t *ent;
-	uint32_t lo = 0, hi, dst, c;
-	unsigned nd, nd2, nbytes = 0;
-	size_t cnt = 0, i;
-	int digit = 0;
+	const unsigned char *e = p + n, *s = p, *k;
+	uint32_t lo, hi, dst, c;
+	unsigned nd, nd2;
+	size_t cnt = 0;
 
-	*kept = 0;
-	if ((k = pm_memmem(p, n, "begincodespacerange", 19)) != NULL) {
-		s = k + 19;
-		if (pdf_hexstr(&s, e, &lo, &nd))
-			nbytes = (nd + 1) / 2;
-	}
-	if (nbytes == 0 || nbytes > 4)
-		nbytes = 2;
-	if ((ent = pm_arena_alloc(a, PDF_CMAP_MAX * sizeof(*ent))) ==
-	    NULL)
-		return pm_arena_hit_cap(a) ? PM_ELIMIT : PM_ENOMEM;
-	s = p;
 	while ((k = pm_memmem(s, (size_t)(e - s), "beginbf", 7)) != NULL) {
 		s = k + 7;
 		if ((size_t)(e - s) >= 4 && memcmp(s, "char", 4) == 0) {
@@ -149,6 +143,34 @@ pdf_cmap_parse(struct pm_arena *a, const unsigned char *p, size_t n,
 			}
 		}
 	}
+	return cnt;
+}
+
+/* pdf_cmap_parse - see dec_pdf_text.h */
+pm_status
+pdf_cmap_parse(struct pm_arena *a, const unsigned char *p, size_t n,
+    struct pdf_cmap *cm, int *kept)
+{
+	const unsigned char *s, *k;
+	uint64_t *ent;
+	uint32_t lo;
+	unsigned nd, nbytes = 0;
+	size_t cnt, i;
+	int digit = 0;
+
+	*kept = 0;
+	if ((k = pm_memmem(p, n, "begincodespacerange", 19)) != NULL) {
+		s = k + 19;
+		if (pdf_hexstr(&s, p + n, &lo, &nd))
+			nbytes = (nd + 1) / 2;
+	}
+	if (nbytes == 0 || nbytes > 4)
+		nbytes = 2;
+	if ((cnt = pdf_cmap_read(p, n, NULL)) == 0)
+		return PM_OK;
+	if ((ent = pm_arena_alloc(a, cnt * sizeof(*ent))) == NULL)
+		return pm_arena_hit_cap(a) ? PM_ELIMIT : PM_ENOMEM;
+	cnt = pdf_cmap_read(p, n, ent);
 	for (i = 0; i < cnt && !digit; i++)
 		digit = pdf_cmap_is_digit((uint32_t)ent[i]);
 	if (!digit)
