@@ -66,38 +66,45 @@ pdf_cp(uint32_t v, unsigned nd)
 static int
 pdf_cmap_cmp(const void *a, const void *b)
 {
-	const uint64_t *x = a, *y = b;
+	const struct pdf_crange *x = a, *y = b;
 
-	return *x < *y ? -1 : *x > *y;
+	return x->lo < y->lo ? -1 : x->lo > y->lo;
 }
 
-/* pdf_cmap_add - one code -> code point, while there is room (ent NULL:
+/* pdf_cmap_add - codes lo..hi -> dst.. while there is room (r NULL:
  * only counted) */
 static void
-pdf_cmap_add(uint64_t *ent, size_t *n, uint32_t code, uint32_t cp)
+pdf_cmap_add(struct pdf_crange *r, size_t *n, uint32_t lo, uint32_t hi,
+    uint32_t dst)
 {
-	if (*n < PDF_CMAP_MAX) {
-		if (ent != NULL)
-			ent[*n] = (uint64_t)code << 32 | cp;
+	if (*n < PDF_CMAP_MAX && lo <= hi) {
+		if (r != NULL) {
+			r[*n].lo = lo;
+			r[*n].hi = hi;
+			r[*n].dst = dst;
+		}
 		(*n)++;
 	}
 }
 
-/* pdf_cmap_is_digit - whether cp is a decimal digit the detector reads */
+/* pdf_cmap_has_digit - whether the range maps a code to a decimal digit
+ * the detector reads ('0'-'9', full-width) */
 static int
-pdf_cmap_is_digit(uint32_t cp)
+pdf_cmap_has_digit(const struct pdf_crange *r)
 {
-	return (cp >= '0' && cp <= '9') || (cp >= 0xFF10 && cp <= 0xFF19);
+	uint64_t a = r->dst, b = a + (r->hi - r->lo);
+
+	return (a <= '9' && b >= '0') || (a <= 0xFF19 && b >= 0xFF10);
 }
 
 /*
- * pdf_cmap_read - the bfchar and bfrange sections of p into ent (NULL:
- * only counted); the number of entries, at most PDF_CMAP_MAX. Run twice,
- * so that the entries get exactly the memory they need (a stream of many
- * small CMaps must not cost PDF_CMAP_MAX entries each).
+ * pdf_cmap_read - the bfchar and bfrange sections of p into r (NULL:
+ * only counted) as ranges, a bfrange with one destination kept whole;
+ * the number of ranges, at most PDF_CMAP_MAX. Run twice, so that the
+ * ranges get exactly the memory they need.
  */
 static size_t
-pdf_cmap_read(const unsigned char *p, size_t n, uint64_t *ent)
+pdf_cmap_read(const unsigned char *p, size_t n, struct pdf_crange *r)
 {
 	const unsigned char *e = p + n, *s = p, *k;
 	uint32_t lo, hi, dst, c;
@@ -111,7 +118,8 @@ pdf_cmap_read(const unsigned char *p, size_t n, uint64_t *ent)
 			while (pdf_hexstr(&s, e, &lo, &nd)) {
 				if (!pdf_hexstr(&s, e, &dst, &nd2))
 					break;	/* a /name: not used */
-				pdf_cmap_add(ent, &cnt, lo, pdf_cp(dst, nd2));
+				dst = pdf_cp(dst, nd2);
+				pdf_cmap_add(r, &cnt, lo, lo, dst);
 			}
 		} else if ((size_t)(e - s) >= 5 && memcmp(s, "range", 5) ==
 		    0) {
@@ -122,9 +130,12 @@ pdf_cmap_read(const unsigned char *p, size_t n, uint64_t *ent)
 				if (s < e && *s == '[') {
 					/* one destination per code */
 					for (c = lo, s++; c <= hi &&
-					    pdf_hexstr(&s, e, &dst, &nd2); c++)
-						pdf_cmap_add(ent, &cnt, c,
-						    pdf_cp(dst, nd2));
+					    pdf_hexstr(&s, e, &dst, &nd2); c++) {
+						dst = pdf_cp(dst, nd2);
+						pdf_cmap_add(r, &cnt, c, c, dst);
+						if (c == UINT32_MAX)
+							break;
+					}
 					while (s < e && *s != ']')
 						s++;
 					s += s < e;
@@ -132,14 +143,7 @@ pdf_cmap_read(const unsigned char *p, size_t n, uint64_t *ent)
 				}
 				if (!pdf_hexstr(&s, e, &dst, &nd2))
 					break;
-				dst = pdf_cp(dst, nd2);
-				for (c = lo; c <= hi && cnt < PDF_CMAP_MAX;
-				    c++) {
-					pdf_cmap_add(ent, &cnt, c,
-					    dst + (c - lo));
-					if (c == UINT32_MAX)
-						break;
-				}
+				pdf_cmap_add(r, &cnt, lo, hi, pdf_cp(dst, nd2));
 			}
 		}
 	}
@@ -152,7 +156,7 @@ pdf_cmap_parse(struct pm_arena *a, const unsigned char *p, size_t n,
     struct pdf_cmap *cm, int *kept)
 {
 	const unsigned char *s, *k;
-	uint64_t *ent;
+	struct pdf_crange *r;
 	uint32_t lo;
 	unsigned nd, nbytes = 0;
 	size_t cnt, i;
@@ -168,36 +172,41 @@ pdf_cmap_parse(struct pm_arena *a, const unsigned char *p, size_t n,
 		nbytes = 2;
 	if ((cnt = pdf_cmap_read(p, n, NULL)) == 0)
 		return PM_OK;
-	if ((ent = pm_arena_alloc(a, cnt * sizeof(*ent))) == NULL)
+	if ((r = pm_arena_alloc(a, cnt * sizeof(*r))) == NULL)
 		return pm_arena_hit_cap(a) ? PM_ELIMIT : PM_ENOMEM;
-	cnt = pdf_cmap_read(p, n, ent);
+	cnt = pdf_cmap_read(p, n, r);
 	for (i = 0; i < cnt && !digit; i++)
-		digit = pdf_cmap_is_digit((uint32_t)ent[i]);
+		digit = pdf_cmap_has_digit(&r[i]);
 	if (!digit)
 		return PM_OK;
-	qsort(ent, cnt, sizeof(*ent), pdf_cmap_cmp);
+	qsort(r, cnt, sizeof(*r), pdf_cmap_cmp);
 	cm->nbytes = nbytes;
 	cm->n = cnt;
-	cm->ent = ent;
+	cm->r = r;
 	*kept = 1;
 	return PM_OK;
 }
 
-/* pdf_cmap_find - the code point of code, or 0 */
+/* pdf_cmap_find - the code point of code, or 0: the range with the
+ * greatest start at or below code, if code is inside it (of overlapping
+ * ranges, a malformed CMap, one is used) */
 static uint32_t
 pdf_cmap_find(const struct pdf_cmap *cm, uint32_t code)
 {
 	size_t lo = 0, hi = cm->n, mid;
+	const struct pdf_crange *r;
 
-	while (lo < hi) {
+	while (lo < hi) {		/* first range starting past code */
 		mid = lo + (hi - lo) / 2;
-		if (cm->ent[mid] >> 32 < code)
+		if (cm->r[mid].lo <= code)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < cm->n && cm->ent[lo] >> 32 == code ?
-	    (uint32_t)cm->ent[lo] : 0;
+	if (lo == 0)
+		return 0;
+	r = &cm->r[lo - 1];
+	return code <= r->hi ? r->dst + (code - r->lo) : 0;
 }
 
 /* --- text ----------------------------------------------------------------- */

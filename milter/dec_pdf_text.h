@@ -4,7 +4,8 @@
  *	(the inner half of dec_pdf; not used elsewhere)
  * PROMISES
  *	- pdf_cmap_parse reads the bfchar and bfrange sections of a CMap
- *	  (at most PDF_CMAP_MAX codes; malformed entries are skipped) and
+ *	  as ranges (at most PDF_CMAP_MAX; malformed entries are skipped,
+ *	  a range is never expanded code by code) and
  *	  keeps it only when it maps a code to a digit.
  *	- pdf_text writes the text of a content stream (see dec_pdf.h),
  *	  read through a CMap or as its bytes say, at most 4 * n + 8
@@ -25,7 +26,7 @@
 #include "pm_arena.h"
 #include "pm_status.h"
 
-#define PDF_CMAP_MAX	65536		/* codes kept per CMap */
+#define PDF_CMAP_MAX	65536		/* ranges kept per CMap */
 
 static inline int
 pdf_ws(unsigned char c)
@@ -62,10 +63,15 @@ pdf_skip_ws(const unsigned char *s, const unsigned char *e)
 	return s;
 }
 
+struct pdf_crange {
+	uint32_t lo, hi;	/* codes lo..hi */
+	uint32_t dst;		/* -> code points dst.. */
+};
+
 struct pdf_cmap {
 	unsigned nbytes;	/* code length, 1-4 */
 	size_t n;
-	const uint64_t *ent;	/* code << 32 | code point, sorted */
+	const struct pdf_crange *r;	/* sorted by lo */
 };
 
 pm_status pdf_cmap_parse(struct pm_arena *a, const unsigned char *p,
