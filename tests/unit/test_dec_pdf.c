@@ -504,6 +504,28 @@ test_cmap_bfchar_and_array(void **state)
 }
 
 static void
+test_cmap_identity_range(void **state)
+{
+	struct buf pdf = pdf_start();
+	struct dec_pdf_res res;
+	struct got g;
+
+	(void)state;
+	/* one range for every 2-byte code, kept as one range; 0x0100 is
+	 * past the second range's end and maps to nothing ('?') */
+	flate_obj(&pdf, 4, CMAP_HEAD "1 begincodespacerange <0000> <FFFF> "
+	    "endcodespacerange 2 beginbfrange <0000> <00FF> <0000> "
+	    "<0200> <0201> <0034> endbfrange" CMAP_TAIL);
+	flate_obj(&pdf, 5, "BT <00340031003100310100020002010031> Tj ET");
+	pdf_end(&pdf);
+	assert_int_equal(run(&pdf, 0, 0, &g, &res), PM_OK);
+	assert_int_equal(res.cmaps, 1);
+	assert_true(has(&g, "4111?451"));
+	free(pdf.p);
+	free(g.text.p);
+}
+
+static void
 test_cmap_without_digits_unused(void **state)
 {
 	struct buf pdf = pdf_start();
@@ -747,6 +769,7 @@ main(void)
 	T(test_damaged_flate);
 	T(test_cmap_bfrange);
 	T(test_cmap_bfchar_and_array);
+	T(test_cmap_identity_range);
 	T(test_cmap_without_digits_unused);
 	T(test_encrypted);
 	T(test_encrypt_metadata_is_not_encrypt);
