@@ -51,6 +51,8 @@ struct pdf_doc {
 	int zinit;
 	struct pdf_cmap cmap[DEC_PDF_MAX_CMAPS];
 	unsigned ncmap;
+	uint8_t shows[DEC_PDF_MAX_STREAMS / 8 + 1];	/* streams with a "BT",
+					 * by candidate number: pass 1 */
 	struct dec_pdf_res *res;
 };
 
@@ -248,11 +250,14 @@ pdf_next_stream(const unsigned char *p, size_t n, size_t *from,
 	return 0;
 }
 
-/* pdf_classify - filters, and whether the stream is not text */
+/* pdf_classify - filters, and whether the stream is not text: images,
+ * cross-reference streams, predictors, embedded font programs (FontFile
+ * and FontFile2 have /Length1, FontFile3 one of these subtypes) */
 static void
 pdf_classify(struct pdf_stream *s)
 {
-	static const char *const image[] = { "Image", NULL };
+	static const char *const image[] = { "Image", "Type1C",
+	    "CIDFontType0C", "OpenType", NULL };
 	static const char *const xref[] = { "XRef", NULL };
 	const unsigned char *e = s->dict + s->dictlen, *v;
 
@@ -265,7 +270,8 @@ pdf_classify(struct pdf_stream *s)
 	    (v = pdf_skip_ws(v, e)) < e && *v == '/' &&
 	    pdf_name_is(v + 1, e, xref))
 		s->skip = 1;
-	if (pdf_key(s->dict, s->dictlen, "/Predictor") != NULL)
+	if (pdf_key(s->dict, s->dictlen, "/Predictor") != NULL ||
+	    pdf_key(s->dict, s->dictlen, "/Length1") != NULL)
 		s->skip = 1;
 }
 
@@ -536,9 +542,9 @@ pdf_text_cb(struct pdf_doc *doc, const unsigned char *p, size_t n,
 }
 
 /*
- * pdf_pass - every stream once. Pass 0 gives the text as the bytes say
- * and collects CMaps; pass 1 gives the text of the streams that show
- * text (a "BT") through each CMap.
+ * pdf_pass - every stream once. Pass 0 gives the text as the bytes say,
+ * collects CMaps and marks the streams that show text (a "BT"); pass 1
+ * decodes only those again and gives their text through each CMap.
  */
 static pm_status
 pdf_pass(struct pdf_doc *doc, const unsigned char *p, size_t n, int pass,
@@ -563,6 +569,8 @@ pdf_pass(struct pdf_doc *doc, const unsigned char *p, size_t n, int pass,
 			doc->res->skipped += pass == 0;
 			continue;
 		}
+		if (pass == 1 && !(doc->shows[nstream / 8] & 1 << nstream % 8))
+			continue;
 		pm_arena_mark(doc->a, &mark);
 		dn = 0;
 		d = NULL;
@@ -584,6 +592,9 @@ pdf_pass(struct pdf_doc *doc, const unsigned char *p, size_t n, int pass,
 					pm_arena_release(doc->a, &mark);
 				continue;
 			}
+			if (pm_memmem(d, dn, "BT", 2) != NULL)
+				doc->shows[nstream / 8] |= (uint8_t)(1 <<
+				    nstream % 8);
 			if (st == PM_OK || st == PM_ELIMIT) {
 				pm_status st2 = pdf_text_cb(doc, d, dn, NULL,
 				    cb, arg);
@@ -591,8 +602,7 @@ pdf_pass(struct pdf_doc *doc, const unsigned char *p, size_t n, int pass,
 				if (st == PM_OK)
 					st = st2;
 			}
-		} else if (d != NULL && dn > 0 && pm_memmem(d, dn, "BT", 2)
-		    != NULL && pm_memmem(d, dn, "begincmap", 9) == NULL) {
+		} else if (d != NULL && dn > 0) {	/* pass 1 */
 			for (i = 0; i < doc->ncmap && st == PM_OK; i++)
 				st = pdf_text_cb(doc, d, dn, &doc->cmap[i], cb,
 				    arg);

@@ -369,8 +369,8 @@ scan_leaf_pdf(struct scan_ctx *ctx, const unsigned char *p, size_t n,
 	    scan_leaf_pdf_text, ctx, &pr);
 	ctx->raw_pass = 0;
 	if (st == PM_ELIMIT) {
-		scan_ctx_mark_unscannable(ctx, pr.limit ? pr.limit :
-		    ctx->res->reason[0] ? ctx->res->reason : "limit");
+		/* unnamed: the callback's own limit, already marked */
+		scan_ctx_mark_unscannable(ctx, pr.limit ? pr.limit : "limit");
 		st = PM_OK;
 	}
 	if (pr.encrypted)

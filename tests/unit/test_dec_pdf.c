@@ -349,6 +349,8 @@ static const struct srow srows[] = {
 	{ "indirect_filter", "/Filter 9 0 R" },
 	{ "xref_stream", "/Type /XRef /Filter /FlateDecode" },
 	{ "five_filters", "/Filter [/AHx /AHx /AHx /AHx /AHx]" },
+	{ "font_program", "/Length1 4242 /Filter /FlateDecode" },
+	{ "font_program_cff", "/Subtype /Type1C /Filter /FlateDecode" },
 };
 
 static void
