@@ -21,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -44,6 +43,7 @@
 #include "pm_arena.h"
 #include "pm_fsperm.h"
 #include "pm_log.h"
+#include "pm_mlock.h"
 
 #define MAX_RCPTS	1000
 
@@ -404,10 +404,8 @@ worker(const struct conf *c, uid_t uid, gid_t gid)
 		pm_log(LOG_ERR, "%s", err);
 		return 1;
 	}
-	if (c->lock_memory && mlockall(MCL_CURRENT | MCL_FUTURE) != 0)
-		pm_log(LOG_WARNING, "lock_memory: mlockall failed: %s; give"
-		    " the service CAP_IPC_LOCK or raise LimitMEMLOCK",
-		    strerror(errno));
+	if (c->lock_memory && pm_mlock_all(err, sizeof(err)) != 0)
+		pm_log(LOG_WARNING, "%s", err);
 	/* SIGUSR1 was blocked before any thread existed (cmd_daemon) */
 	if (pthread_create(&tid, NULL, reload_thread, &d) != 0)
 		return 1;
