@@ -87,6 +87,7 @@ struct dec_markup_st {
 	struct dec_markup_memo script;	/* "</script" */
 	struct dec_markup_memo style;	/* "</style" */
 	struct dec_markup_bc bc[DEC_MARKUP_BC];	/* is_block answers */
+	struct dec_markup_bc tc[DEC_MARKUP_BC];	/* whole short tags */
 };
 
 struct dec_markup_ent {
@@ -141,7 +142,6 @@ static const uint16_t dec_markup_cp1252[32] = {
 	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178,
 };
 
-/* block-level local names, each between spaces, for one strstr */
 /*
  * Block-level local names in a perfect hash: slot = h & 255 with
  * h = len, then h = h * 185 + c for each byte (mod 2^32); 185 is the
@@ -585,13 +585,87 @@ dec_markup_special(struct dec_markup_st *m, size_t gt, const
 	return 1;
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define DEC_MARKUP_QUICK	1
+/* dec_markup_tc_slot - the tag cache slot of the k bytes in key */
+static inline struct dec_markup_bc *
+dec_markup_tc_slot(struct dec_markup_st *m, uint64_t key, unsigned k)
+{
+	return &m->tc[((key * 0x9E3779B97F4A7C15ULL) >> 59 ^ k) %
+	    DEC_MARKUP_BC];
+}
+
+/*
+ * dec_markup_tag_quick - m->in[m->i] == '<' and the bytes up to the next
+ * '>' (1 to 7 of them) are a tag dec_markup_tag has read before as an
+ * ordinary "<name>" or "</name>" (it fills the cache, see there): the
+ * same answer without reading the name again. 1 when handled. The
+ * first '>' among 8 bytes is found with the zero-byte test on one word:
+ * (x - 0x01..) & ~x & 0x80.. flags the lowest zero byte exactly.
+ */
+static inline int
+dec_markup_tag_quick(struct dec_markup_st *m)
+{
+	const uint64_t ones = 0x0101010101010101ULL;
+	uint64_t w, x, z, key;
+	struct dec_markup_bc *e;
+	unsigned k;
+
+	if (m->n - m->i < 9)
+		return 0;
+	memcpy(&w, m->in + m->i + 1, 8);
+	x = w ^ (ones * '>');
+	z = (x - ones) & ~x & (ones * 0x80);
+	if (z == 0)
+		return 0;
+	k = (unsigned)__builtin_ctzll(z) >> 3;
+	if (k == 0)
+		return 0;
+	key = w & ((1ULL << (8 * k)) - 1);
+	e = dec_markup_tc_slot(m, key, k);
+	if (e->len != k || e->key != key)
+		return 0;
+	if (e->block) {
+		m->out[m->o++] = ' ';
+		dec_markup_src(m, m->o - 1, m->i, k + 2);
+	}
+	m->i += k + 2;
+	return 1;
+}
+
+/* dec_markup_tc_put - remember the ordinary tag in[at] .. in[gt] ('<' to
+ * '>', a name right before the '>') for dec_markup_tag_quick */
+static void
+dec_markup_tc_put(struct dec_markup_st *m, size_t at, size_t gt, int block)
+{
+	struct dec_markup_bc *e;
+	uint64_t key = 0;
+	unsigned k = (unsigned)(gt - at - 1), i;
+
+	if (k == 0 || k > 7)
+		return;
+	for (i = 0; i < k; i++)
+		key |= (uint64_t)m->in[at + 1 + i] << (8 * i);
+	e = dec_markup_tc_slot(m, key, k);
+	e->key = key;
+	e->len = (uint8_t)k;
+	e->block = (uint8_t)block;
+}
+#else
+#define DEC_MARKUP_QUICK	0
+#endif
+
 /* dec_markup_tag - m->in[m->i] == '<': a tag, or text */
 static void
 dec_markup_tag(struct dec_markup_st *m)
 {
 	size_t j = m->i + 1, gt, ns;
-	int closing = 0;
+	int closing = 0, block = 0;
 
+#if DEC_MARKUP_QUICK
+	if (dec_markup_tag_quick(m))
+		return;
+#endif
 	if (j >= m->n || !(dec_markup_is_alpha(m->in[j]) ||
 	    m->in[j] == '/' || m->in[j] == '!' || m->in[j] == '?'))
 		goto text;
@@ -612,9 +686,20 @@ dec_markup_tag(struct dec_markup_st *m)
 	    (m->n - m->i >= 9 && memcmp(m->in + m->i, "<![CDATA[", 9) == 0))))
 		goto text;
 	if (j > ns && dec_markup_block_cached(m, m->in + ns, j - ns)) {
+		block = 1;
 		m->out[m->o++] = ' ';
 		dec_markup_src(m, m->o - 1, m->i, gt + 1 - m->i);
 	}
+#if DEC_MARKUP_QUICK
+	/* only a bare name up to the '>', and never a script or style
+	 * start tag (its answer depends on what follows it) */
+	if (gt == j && (m->in[m->i + 1] == '/' ||
+	    dec_markup_is_alpha(m->in[m->i + 1])) && (closing ||
+	    !((j - ns == 6 && strncasecmp((const char *)m->in + ns,
+	    "script", 6) == 0) || (j - ns == 5 && strncasecmp(
+	    (const char *)m->in + ns, "style", 5) == 0))))
+		dec_markup_tc_put(m, m->i, gt, block);
+#endif
 	m->i = gt + 1;
 	return;
 text:
@@ -672,6 +757,7 @@ dec_markup_map(const unsigned char *in, size_t n, unsigned char *out,
 		}
 	}
 	pm_wipe(m.bc, sizeof(m.bc));	/* tag names read from the input */
+	pm_wipe(m.tc, sizeof(m.tc));
 	return m.o;
 }
 
