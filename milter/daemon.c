@@ -43,7 +43,7 @@
 #include "pm_arena.h"
 #include "pm_fsperm.h"
 #include "pm_log.h"
-#include "pm_mlock.h"
+#include "pm_mem.h"
 
 #define MAX_RCPTS	1000
 
@@ -404,7 +404,7 @@ worker(const struct conf *c, uid_t uid, gid_t gid)
 		pm_log(LOG_ERR, "%s", err);
 		return 1;
 	}
-	if (c->lock_memory && pm_mlock_all(err, sizeof(err)) != 0)
+	if (c->lock_memory && pm_mem_lock(err, sizeof(err)) != 0)
 		pm_log(LOG_WARNING, "%s", err);
 	/* SIGUSR1 was blocked before any thread existed (cmd_daemon) */
 	if (pthread_create(&tid, NULL, reload_thread, &d) != 0)
@@ -599,6 +599,7 @@ main(int argc, char **argv)
 	char *end;
 	long v;
 
+	pm_mem_keep();		/* before the first allocation of a message */
 	memset(&so, 0, sizeof(so));
 	so.rcpts = rcpts;
 	while ((ch = getopt_long(argc, argv, "c:nVhf", longopts, NULL)) != -1) {

@@ -1,20 +1,25 @@
 /*
- * pm_mlock - mlockall for lock_memory; see pm_mlock.h.
+ * pm_mem - mlockall for lock_memory, and the allocator's thresholds;
+ * see pm_mem.h.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 
-#include "pm_mlock.h"
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+#include "pm_mem.h"
 
 #ifndef MCL_ONFAULT
 #define MCL_ONFAULT	4	/* Linux 4.4; glibc headers before 2.27 lack it */
 #endif
 
-/* pm_mlock_all - lock pages as they are touched; see pm_mlock.h */
+/* pm_mem_lock - lock pages as they are touched; see pm_mem.h */
 int
-pm_mlock_all(char *err, size_t errlen)
+pm_mem_lock(char *err, size_t errlen)
 {
 	int e;
 
@@ -32,4 +37,14 @@ pm_mlock_all(char *err, size_t errlen)
 	    "service CAP_IPC_LOCK or raise LimitMEMLOCK", strerror(e));
 	errno = e;
 	return -1;
+}
+
+/* pm_mem_keep - keep freed memory for the next message; see pm_mem.h */
+void
+pm_mem_keep(void)
+{
+#if defined(__GLIBC__)
+	(void)mallopt(M_MMAP_THRESHOLD, (int)PM_MEM_MMAP_MAX);
+	(void)mallopt(M_TRIM_THRESHOLD, (int)PM_MEM_TRIM_MAX);
+#endif
 }
