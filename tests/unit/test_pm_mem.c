@@ -5,10 +5,11 @@
  * decompressor's reservation resident. An xz stream of 108 bytes whose LZMA2 filter declares a
  * 1 GiB dictionary (dictionary byte 36, block header CRC made again;
  * the data itself needs 4 KiB) goes through dec_archive_walk after
- * pm_mlock_all, and the resident set, read from /proc/self/status while
+ * pm_mem_lock, and the resident set, read from /proc/self/status while
  * the entry is open, must grow by far less than the dictionary. With
  * mlockall(MCL_CURRENT | MCL_FUTURE), as the daemon called it before,
- * VmRSS grew by 1 086 MB here; with pm_mem_lock by under 1 MB.
+ * VmRSS went from 42 452 kB to 1 091 324 kB here; with pm_mem_lock it
+ * grows by under 1 MB.
  * Locking needs CAP_IPC_LOCK (or a RLIMIT_MEMLOCK above the process's
  * size): without it the test is skipped, saying why; `make check` runs
  * as root. AddressSanitizer makes mlockall a no-op, so the sanitizer
