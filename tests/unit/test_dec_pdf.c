@@ -459,91 +459,80 @@ test_damaged_flate(void **state)
 #define CMAP_TAIL " endcmap CMapName currentdict /CMap defineresource pop " \
 	"end end"
 
+/* cmap_run - a PDF of objects 4 and 5 (in that order), read: the run
+ * succeeds and keeps `cmaps` CMaps; the text is in g (caller frees) */
 static void
-test_cmap_bfrange(void **state)
+cmap_run(const char *obj4, const char *obj5, unsigned cmaps, struct got *g)
 {
 	struct buf pdf = pdf_start();
 	struct dec_pdf_res res;
+
+	flate_obj(&pdf, 4, obj4);
+	flate_obj(&pdf, 5, obj5);
+	pdf_end(&pdf);
+	assert_int_equal(run(&pdf, 0, 0, g, &res), PM_OK);
+	assert_int_equal(res.cmaps, cmaps);
+	free(pdf.p);
+}
+
+static void
+test_cmap_bfrange(void **state)
+{
 	struct got g;
 
 	(void)state;
 	/* glyph 0x13..0x1C are '0'..'9', 0x03 is a space; the page comes
 	 * before its CMap, as writers often put it */
-	flate_obj(&pdf, 4, "BT /F1 12 Tf <0017001400140014000300170014> Tj "
-	    "ET");
-	flate_obj(&pdf, 5, CMAP_HEAD "1 begincodespacerange <0000> <FFFF> "
+	cmap_run("BT /F1 12 Tf <0017001400140014000300170014> Tj ET",
+	    CMAP_HEAD "1 begincodespacerange <0000> <FFFF> "
 	    "endcodespacerange 2 beginbfrange <0013> <001C> <0030> "
-	    "<0003> <0003> <0020> endbfrange" CMAP_TAIL);
-	pdf_end(&pdf);
-	assert_int_equal(run(&pdf, 0, 0, &g, &res), PM_OK);
-	assert_int_equal(res.cmaps, 1);
+	    "<0003> <0003> <0020> endbfrange" CMAP_TAIL, 1, &g);
 	assert_true(has(&g, "4111 41"));
-	free(pdf.p);
 	free(g.text.p);
 }
 
 static void
 test_cmap_bfchar_and_array(void **state)
 {
-	struct buf pdf = pdf_start();
-	struct dec_pdf_res res;
 	struct got g;
 
 	(void)state;
-	flate_obj(&pdf, 4, CMAP_HEAD "1 begincodespacerange <00> <FF> "
+	cmap_run(CMAP_HEAD "1 begincodespacerange <00> <FF> "
 	    "endcodespacerange 2 beginbfchar <41> <0034> <42> /one endbfchar "
 	    "1 beginbfrange <50> <52> [<0031> <0032> <D83DDE00>] endbfrange"
-	    CMAP_TAIL);
-	flate_obj(&pdf, 5, "BT (APQRZ) Tj ET");
-	pdf_end(&pdf);
-	assert_int_equal(run(&pdf, 0, 0, &g, &res), PM_OK);
-	assert_int_equal(res.cmaps, 1);
+	    CMAP_TAIL, "BT (APQRZ) Tj ET", 1, &g);
 	/* A -> 4, P Q -> 1 2, R -> U+1F600, Z unmapped -> '?' */
 	assert_true(has(&g, "412\xf0\x9f\x98\x80?"));
 	assert_true(has(&g, "APQRZ"));	/* and the bytes as they are */
-	free(pdf.p);
 	free(g.text.p);
 }
 
 static void
 test_cmap_identity_range(void **state)
 {
-	struct buf pdf = pdf_start();
-	struct dec_pdf_res res;
 	struct got g;
 
 	(void)state;
 	/* one range for every 2-byte code, kept as one range; 0x0100 is
 	 * past the second range's end and maps to nothing ('?') */
-	flate_obj(&pdf, 4, CMAP_HEAD "1 begincodespacerange <0000> <FFFF> "
+	cmap_run(CMAP_HEAD "1 begincodespacerange <0000> <FFFF> "
 	    "endcodespacerange 2 beginbfrange <0000> <00FF> <0000> "
-	    "<0200> <0201> <0034> endbfrange" CMAP_TAIL);
-	flate_obj(&pdf, 5, "BT <00340031003100310100020002010031> Tj ET");
-	pdf_end(&pdf);
-	assert_int_equal(run(&pdf, 0, 0, &g, &res), PM_OK);
-	assert_int_equal(res.cmaps, 1);
+	    "<0200> <0201> <0034> endbfrange" CMAP_TAIL,
+	    "BT <00340031003100310100020002010031> Tj ET", 1, &g);
 	assert_true(has(&g, "4111?451"));
-	free(pdf.p);
 	free(g.text.p);
 }
 
 static void
 test_cmap_without_digits_unused(void **state)
 {
-	struct buf pdf = pdf_start();
-	struct dec_pdf_res res;
 	struct got g;
 
 	(void)state;
-	flate_obj(&pdf, 4, CMAP_HEAD "1 begincodespacerange <00> <FF> "
+	cmap_run(CMAP_HEAD "1 begincodespacerange <00> <FF> "
 	    "endcodespacerange 1 beginbfrange <41> <5A> <0061> endbfrange"
-	    CMAP_TAIL);
-	flate_obj(&pdf, 5, "BT (ABC) Tj ET");
-	pdf_end(&pdf);
-	assert_int_equal(run(&pdf, 0, 0, &g, &res), PM_OK);
-	assert_int_equal(res.cmaps, 0);
+	    CMAP_TAIL, "BT (ABC) Tj ET", 0, &g);
 	assert_int_equal(g.calls, 1);	/* the page once, the CMap never */
-	free(pdf.p);
 	free(g.text.p);
 }
 
