@@ -397,7 +397,7 @@ main(int argc, char **argv)
 	pcre2_code *re = NULL;
 	pcre2_match_data *md = NULL;
 	PCRE2_SIZE eoff;
-	const char *kernel = NULL;
+	const char *kernel = NULL, *only;
 	int err, rc = 0;
 
 	if (buf == NULL || dst == NULL) {
@@ -422,12 +422,20 @@ main(int argc, char **argv)
 	    __builtin_cpu_supports("avx2") ? "avx2 (auto)" : "sse2 (auto)",
 	    cap >> 20, BENCH_ROUNDS);
 #endif
-	n = gen_prose(buf, cap, 1);
-	rc |= bench_one("prose", buf, n, dst, re, md);
-	n = gen_csv(buf, cap, 2);
-	rc |= bench_one("csv", buf, n, dst, re, md);
-	n = gen_b64(buf, cap, 3);
-	rc |= bench_one("base64", buf, n, dst, re, md);
+	/* BENCH_DETECT_ONLY=csv (or prose, base64): one input, to profile */
+	only = getenv("BENCH_DETECT_ONLY");
+	if (only == NULL || strcmp(only, "prose") == 0) {
+		n = gen_prose(buf, cap, 1);
+		rc |= bench_one("prose", buf, n, dst, re, md);
+	}
+	if (only == NULL || strcmp(only, "csv") == 0) {
+		n = gen_csv(buf, cap, 2);
+		rc |= bench_one("csv", buf, n, dst, re, md);
+	}
+	if (only == NULL || strcmp(only, "base64") == 0) {
+		n = gen_b64(buf, cap, 3);
+		rc |= bench_one("base64", buf, n, dst, re, md);
+	}
 	pcre2_match_data_free(md);
 	pcre2_code_free(re);
 	free(buf);

@@ -22,6 +22,11 @@
  *    and no run coming in costs ~40 instructions (AVX2) and no
  *    data-dependent branch. Accented prose stays fast: C3 (Latin-1
  *    letters) is not an X lead, so "é" never joins digits into a run.
+ *    Where PEXT is fast (BMI2; AMD from Zen 3 on), a block with 13 or
+ *    more DL bytes gets one more quiet test before the candidate path:
+ *    the DL count of every X-run at once (pan_detect_exact). Digit-dense
+ *    text (CSV, tables) then reaches the candidate path only where a run
+ *    holds 13 digits: CSV 4.2 -> 9.9 GB/s.
  * 2. Tokenizer (exact path, pan_track.c), started at the first DL byte
  *    of a run and run through the byte that ends it. It cuts digit
  *    sequences: groups of digits joined by separator runs of at most 3
@@ -50,18 +55,14 @@
  * same digits, start/end = the whole track data), then PAN_KIND_CVC
  * (HIGH, the PAN's digits, start/end = the code).
  *
- * Bench (bench_detect, 64 MiB, one thread, 2 shared cores, AVX2, five
- * runs): prose 12.7-15.9 GB/s (1.71-1.97x memcpy, 0.68-0.88x a read-only
- * pass over the buffer with AVX2 loads, 7.5-13.7x PCRE2-JIT, whose
- * first-digit scan runs at 1.1-2.1 GB/s there), CSV 2.5-3.1 GB/s
- * (0.33-0.39x memcpy, 12-16x PCRE2), base64 text 5.7-6.7 GB/s
- * (0.73-0.85x, 13-14x PCRE2).
+ * Bench: see README.md, Performance (bench_detect, 64 MiB, one thread).
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #if defined(__x86_64__)
+#include <cpuid.h>
 #include <immintrin.h>
 #endif
 
@@ -421,25 +422,76 @@ pan_detect_tail_at(struct pan_detect *d, const uint8_t *p, uint64_t P)
 	    d0 | (uint64_t)d1 << 32);
 }
 
-/* pan_detect_step_avx2 - one block: quiet, or the candidate path */
-PAN_DETECT_AVX2 static inline void
-pan_detect_step_avx2(struct pan_detect *d, const uint8_t *p, uint64_t P,
-    struct pan_detect_av *av)
+/* pan_detect_pext - the PEXT instruction (BMI2). Inline assembly, so
+ * that the one kernel that runs it needs no target of its own: the
+ * kernel is picked only where the CPU has BMI2 and runs it fast */
+static inline uint64_t
+pan_detect_pext(uint64_t src, uint64_t mask)
 {
-	uint32_t n0, n1, d0, d1;
-	uint64_t dl, c;
+	uint64_t r;
 
-	/* n0, n1: the bytes that are not X (fewer scalar operations than
-	 * X itself; the candidate path is given X) */
-	pan_detect_m32_avx2(p, &n0, &d0);
-	pan_detect_m32_avx2(p + 32, &n1, &d1);
-	dl = d0 | (uint64_t)d1 << 32;
+	__asm__("pextq %2, %1, %0" : "=r" (r) : "r" (src), "rm" (mask));
+	return r;
+}
+
+/*
+ * pan_detect_exact - the quiet test of the exact AVX2 kernel for a block
+ * with 13 or more DL bytes (digit-dense text: CSV, tables, logs). Drop
+ * the X bytes that are not DL (separators) with PEXT: what is left is,
+ * in order, 1 for each DL byte and 0 for each byte that ends a run, so
+ * an X-run holding 13 DL bytes is 13 ones in a row, found with shifts
+ * and ANDs. The run coming in from the block before (its DL bytes in
+ * *pcar, exact or an upper bound) joins the ones at the bottom. Returns
+ * 1 and sets *pcar to the DL bytes of the run open at the block's end
+ * when no X-run in or into the block holds 13 DL bytes and the block
+ * is not X from end to end: then the candidate path would only carry
+ * that run. CSV rows hold a run of 11 digits in 14 X bytes ("+1 234 567
+ * 8901") every ~70 bytes, so a length test would not do.
+ */
+PAN_DETECT_INLINE int
+pan_detect_exact(uint64_t nx, uint64_t dl, uint64_t *pcar)
+{
+	uint64_t keep = dl | nx, m, w;
+	unsigned k;
+
+	if (nx == 0)
+		return 0;
+	m = pan_detect_pext(dl, keep);
+	w = m & (m >> 1);
+	w &= w >> 2;
+	w &= w >> 4;
+	w &= w >> 5;
+	/* ~m has a zero: the first byte that is not X */
+	if (w != 0 || (*pcar & ((nx & 1) - 1)) +
+	    (unsigned)__builtin_ctzll(~m) >= PAN_DETECT_MIN)
+		return 0;
+	/* the last of the k kept bits at the top; the ones below it down
+	 * to the first zero are the trailing run's DL bytes */
+	k = (unsigned)__builtin_popcountll(keep);
+	*pcar = (unsigned)__builtin_clzll(~(m << (64 - k)));
+	return 1;
+}
+
+/* pan_detect_step_avx2 - one block, its masks made: quiet, or the
+ * candidate path. n0, n1: the bytes that are not X (fewer scalar
+ * operations than X itself; the candidate path is given X). exact:
+ * a block with 13 DL bytes or more gets pan_detect_exact's test */
+PAN_DETECT_INLINE void
+pan_detect_step_avx2(struct pan_detect *d, const uint8_t *p, uint64_t P,
+    struct pan_detect_av *av, uint32_t n0, uint32_t n1, uint64_t dl,
+    const int exact)
+{
+	uint64_t c;
+
 	c = (uint64_t)__builtin_popcountll(dl);
 	if (__builtin_expect(c + (av->pcar & ((uint64_t)(n0 & 1) - 1)) <
 	    av->lim, 1) && __builtin_expect((n0 | n1) != 0, 1)) {
 		av->pcar = c & ((uint64_t)(n1 >> 31) - 1);
 		return;
 	}
+	if (exact && av->lim != 0 && pan_detect_exact((uint64_t)n0 |
+	    (uint64_t)n1 << 32, dl, &av->pcar))
+		return;
 	if (av->pcar && !(n0 & 1))	/* a run from the block before */
 		pan_detect_tail_at(d, p - 64, P - 64);
 	pan_detect_block_avx2(d, P, ~((uint64_t)n0 | (uint64_t)n1 << 32), dl);
@@ -469,9 +521,9 @@ pan_detect_step_avx2(struct pan_detect *d, const uint8_t *p, uint64_t P,
  * pair test is about 75 instructions for 128 bytes, the single one 41
  * for 64.
  */
-PAN_DETECT_AVX2 static void
-pan_detect_scan_avx2(struct pan_detect *d, const uint8_t *p, size_t nblk,
-    uint64_t P)
+PAN_DETECT_AVX2 PAN_DETECT_INLINE void
+pan_detect_scan_avx2_t(struct pan_detect *d, const uint8_t *p, size_t nblk,
+    uint64_t P, const int exact)
 {
 	uint32_t n0, n1, n2, n3, d0, d1, d2, d3;
 	uint64_t ca, cb;
@@ -505,16 +557,60 @@ pan_detect_scan_avx2(struct pan_detect *d, const uint8_t *p, size_t nblk,
 			av.pcar = cb & ((uint64_t)(n3 >> 31) - 1);
 			continue;
 		}
-		pan_detect_step_avx2(d, p, P, &av);
-		pan_detect_step_avx2(d, p + 64, P + 64, &av);
+		pan_detect_step_avx2(d, p, P, &av, n0, n1,
+		    d0 | (uint64_t)d1 << 32, exact);
+		pan_detect_step_avx2(d, p + 64, P + 64, &av, n2, n3,
+		    d2 | (uint64_t)d3 << 32, exact);
 	}
 	if (nblk > 0) {
-		pan_detect_step_avx2(d, p, P, &av);
+		pan_detect_m32_avx2(p, &n0, &d0);
+		pan_detect_m32_avx2(p + 32, &n1, &d1);
+		pan_detect_step_avx2(d, p, P, &av, n0, n1,
+		    d0 | (uint64_t)d1 << 32, exact);
 		p += 64;
 		P += 64;
 	}
 	if (av.pcar)
 		pan_detect_tail_at(d, p - 64, P - 64);
+}
+
+/* pan_detect_scan_avx2 - the AVX2 kernel */
+PAN_DETECT_AVX2 static void
+pan_detect_scan_avx2(struct pan_detect *d, const uint8_t *p, size_t nblk,
+    uint64_t P)
+{
+	pan_detect_scan_avx2_t(d, p, nblk, P, 0);
+}
+
+/* pan_detect_scan_exact - the AVX2 kernel with pan_detect_exact */
+PAN_DETECT_AVX2 static void
+pan_detect_scan_exact(struct pan_detect *d, const uint8_t *p, size_t nblk,
+    uint64_t P)
+{
+	pan_detect_scan_avx2_t(d, p, nblk, P, 1);
+}
+
+/*
+ * pan_detect_fast_pext - whether PEXT is one fast instruction here: BMI2,
+ * and not an AMD CPU before family 19h (Zen 3), where it is microcoded
+ * and takes up to hundreds of cycles depending on the mask
+ */
+static int
+pan_detect_fast_pext(void)
+{
+	unsigned a, b, c, dx, fam;
+
+	if (!__builtin_cpu_supports("bmi2") || !__get_cpuid(0, &a, &b, &c,
+	    &dx))
+		return 0;
+	if (b != 0x68747541)	/* "Auth"enticAMD */
+		return 1;
+	if (!__get_cpuid(1, &a, &b, &c, &dx))
+		return 0;
+	fam = (a >> 8) & 0xF;
+	if (fam == 0xF)
+		fam += (a >> 20) & 0xFF;
+	return fam >= 0x19;
 }
 #endif
 
@@ -528,10 +624,15 @@ pan_detect_pick(void)
 	if (pan_detect_kernel_choice == 2)
 		return pan_detect_scan_sse2;
 	__builtin_cpu_init();
-	if (pan_detect_kernel_choice != 1 && __builtin_cpu_supports("avx2") &&
-	    __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("bmi"))
+	if (!__builtin_cpu_supports("avx2") ||
+	    !__builtin_cpu_supports("popcnt") || !__builtin_cpu_supports("bmi"))
+		return pan_detect_scan_sse2;
+	if (pan_detect_kernel_choice == 3)
 		return pan_detect_scan_avx2;
-	return pan_detect_scan_sse2;
+	if (__builtin_cpu_supports("bmi2") && (pan_detect_kernel_choice == 4 ||
+	    pan_detect_fast_pext()))
+		return pan_detect_scan_exact;
+	return pan_detect_scan_avx2;
 #else
 	return pan_detect_scan_scalar;
 #endif
@@ -539,7 +640,8 @@ pan_detect_pick(void)
 
 /* --- public API -------------------------------------------------------- */
 
-/* pan_detect_set_kernel - test hook: 0 auto, 1 scalar, 2 sse2, 3 avx2 */
+/* pan_detect_set_kernel - test hook: 0 auto, 1 scalar, 2 sse2, 3 avx2,
+ * 4 avx2 with pan_detect_exact (each falls back where the CPU lacks it) */
 int
 pan_detect_set_kernel(int k)
 {

@@ -44,8 +44,10 @@
  *				confidence; also 1 when out of memory, to
  *				fail closed); for tripwires and tests.
  *	pan_detect_set_kernel(k)	test hook: kernel for detectors made
- *				after it, 0 auto, 1 scalar, 2 SSE2, 3 AVX2
- *				(if the CPU has it); returns the old value.
+ *				after it, 0 auto, 1 scalar, 2 SSE2, 3 AVX2,
+ *				4 AVX2 with the PEXT test for digit-dense
+ *				blocks (each if the CPU has it); returns
+ *				the old value.
  */
 #ifndef PAN_DETECT_H
 #define PAN_DETECT_H

@@ -151,7 +151,7 @@ check_invariance(const char *p, size_t n, int splits)
 		ser(&hs, got, sizeof(got));
 		assert_string_equal(got, ref);
 	}
-	for (k = 1; k <= 3; k++) {
+	for (k = 1; k <= 4; k++) {
 		old = pan_detect_set_kernel(k);
 		run_one(p, n, &hs);
 		pan_detect_set_kernel(old);
