@@ -272,6 +272,7 @@ pan_card_luhn(const char *d, size_t n)
 #define PAN_CARD_BMAX	32
 static unsigned char pan_card_bucket[100][PAN_CARD_BMAX];
 static unsigned char pan_card_nbucket[100];	/* > BMAX: overflowed */
+static unsigned char pan_card_blens[100];	/* OR of the rows' lens */
 static pthread_once_t pan_card_once = PTHREAD_ONCE_INIT;
 
 /* pan_card_index - fill the buckets (pthread_once) */
@@ -296,6 +297,7 @@ pan_card_index(void)
 			last = r->hi / div;
 		}
 		for (f = first; f <= last && f < 100; f++) {
+			pan_card_blens[f] |= r->lens;
 			if (pan_card_nbucket[f] < PAN_CARD_BMAX)
 				pan_card_bucket[f][pan_card_nbucket[f]] =
 				    (unsigned char)i;
@@ -368,6 +370,19 @@ pan_card_brand(const char *d, size_t n)
 		best = pan_card_better(&pan_card_rows[pan_card_bucket[f][i]],
 		    best, pfx, bit);
 	return best != NULL ? &pan_card_brands[best->brand] : NULL;
+}
+
+/* pan_card_may - 0 when no brand row covers numbers of n digits whose
+ * first two digits are f2 (0..99): pan_card_brand would give NULL for
+ * every such number. A filter ahead of Luhn for callers that try many
+ * ranges (zero-padded ids start with 0, which no brand does) */
+int
+pan_card_may(unsigned f2, size_t n)
+{
+	if (f2 > 99 || n < PAN_MIN_DIGITS || n > PAN_MAX_DIGITS)
+		return 0;
+	(void)pthread_once(&pan_card_once, pan_card_index);
+	return pan_card_blens[f2] >> (n - PAN_MIN_DIGITS) & 1;
 }
 
 /* pan_card_is_test - 1 for a brand's published test number */

@@ -740,6 +740,13 @@ pan_track_quick_cand(const uint8_t *p, const uint32_t *gs, const uint32_t *ge,
 	const uint8_t *ta = NULL, *tb = NULL;
 	int ok;
 
+	/* the first two digits (a group may hold one) and the length can
+	 * rule out every brand before Luhn is summed */
+	x = gs[i % PAN_TRACK_GRING];
+	lo = ge[i % PAN_TRACK_GRING] - x > 1 ? x + 1 :
+	    gs[(i + 1) % PAN_TRACK_GRING];
+	if (!pan_card_may((unsigned)(p[x] - '0') * 10 + (p[lo] - '0'), nd))
+		return 0;
 	/* right to left, two digits a step: ta for the first of the pair */
 	for (k = j + 1; k-- > i;) {
 		ta = pan_track_luhn_v[odd];

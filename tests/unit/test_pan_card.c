@@ -306,6 +306,43 @@ test_brand_index(void **state)
 	assert_true(some > 100000);
 }
 
+/* test_brand_may - pan_card_may(f2, n) is 1 exactly when some number of
+ * n digits starting with f2 has a brand: every 6-digit prefix (the
+ * longest a row has), each length */
+static void
+test_brand_may(void **state)
+{
+	static unsigned char has[100][PAN_MAX_DIGITS + 1];
+	char d[PAN_MAX_DIGITS + 1];
+	unsigned long p;
+	unsigned f;
+	size_t n;
+
+	(void)state;
+	memset(has, 0, sizeof(has));
+	for (n = PAN_MIN_DIGITS; n <= PAN_MAX_DIGITS; n++) {
+		memset(d, '0', sizeof(d));
+		d[n] = '\0';
+		for (p = 0; p < 1000000; p++) {
+			snprintf(d, 7, "%06lu", p);
+			d[6] = '0';
+			if (pan_card_brand(d, n) != NULL)
+				has[p / 10000][n] = 1;
+		}
+	}
+	for (f = 0; f < 100; f++)
+		for (n = PAN_MIN_DIGITS; n <= PAN_MAX_DIGITS; n++)
+			if (pan_card_may(f, n) != has[f][n])
+				fail_msg("prefix %02u, %zu digits: may %d, a "
+				    "brand %s", f, n, pan_card_may(f, n),
+				    has[f][n] ? "exists" : "does not");
+	assert_false(pan_card_may(0, 16));	/* no brand starts with 0 */
+	assert_true(pan_card_may(41, 16));
+	assert_false(pan_card_may(41, 15));	/* Visa: 13, 16, 19 */
+	assert_false(pan_card_may(100, 16));
+	assert_false(pan_card_may(41, 12));
+}
+
 static void
 test_pangen_deterministic(void **state)
 {
@@ -337,7 +374,7 @@ test_pangen_deterministic(void **state)
 
 /* --- main ------------------------------------------------------------ */
 
-#define NFIXED 7
+#define NFIXED 8
 #define NAMELEN 48
 
 int
@@ -350,6 +387,7 @@ main(void)
 		cmocka_unit_test(test_brand_bad_input),
 		cmocka_unit_test(test_brand_list),
 		cmocka_unit_test(test_brand_index),
+		cmocka_unit_test(test_brand_may),
 		cmocka_unit_test(test_pangen_deterministic),
 	};
 	const size_t nb = sizeof(brand_cases) / sizeof(brand_cases[0]);
