@@ -1,5 +1,6 @@
 /*
- * test_pm_find - pm_memmem against memmem(3): the edge cases, then every
+ * test_pm_find - pm_memmem against memmem(3), with its SSE2 loop and with
+ * its AVX2 loop (where the CPU has it): the edge cases, then every
  * haystack length up to 300 with needles drawn from a three-letter
  * alphabet ('-', '\n', 'a': many near misses, as boundary lines give).
  * Haystacks are malloc'd to their exact size, so the sanitizer build
@@ -22,17 +23,22 @@ same(const char *h, size_t hn, const char *n, size_t nn)
 {
 	char *hc = malloc(hn ? hn : 1), *nc = malloc(nn ? nn : 1);
 	const char *want, *got;
+	int simd, old;
 
 	assert_non_null(hc);
 	assert_non_null(nc);
 	memcpy(hc, h, hn);
 	memcpy(nc, n, nn);
 	want = memmem(hc, hn, nc, nn);
-	got = pm_memmem(hc, hn, nc, nn);
-	if (want == NULL)
-		assert_null(got);
-	else
-		assert_int_equal(got - hc, want - hc);
+	for (simd = 0; simd < 2; simd++) {	/* SSE2, then AVX2 */
+		old = pm_find_set_avx2(simd);
+		got = pm_memmem(hc, hn, nc, nn);
+		pm_find_set_avx2(old);
+		if (want == NULL)
+			assert_null(got);
+		else
+			assert_int_equal(got - hc, want - hc);
+	}
 	free(hc);
 	free(nc);
 }
