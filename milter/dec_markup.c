@@ -44,7 +44,10 @@
  * memmove.
  * Speed (tag-dense XML such as a docx body): the text and '>' searches
  * read 16 bytes a step (SSE2), "<name>" needs no '>' search, and the
- * block/inline answer is remembered per tag name of up to 8 bytes.
+ * block/inline answer is remembered per tag name of up to 8 bytes, per
+ * whole bare tag of up to 7 (the tag cache), and per run of such tags
+ * between two texts of up to 64 bytes (replayed when the same bytes
+ * come again).
  */
 #include <stdint.h>
 #include <string.h>
@@ -76,6 +79,20 @@ struct dec_markup_bc {
 	uint8_t block;
 };
 
+/* the last run of tags between two texts (or the input's start and
+ * end) when the tag cache answered each of them: the same bytes again
+ * give the same output, with no tag looked up (a docx repeats
+ * "</w:t></w:r></w:p><w:p><w:r><w:t>" between the texts of a table) */
+#define DEC_MARKUP_RUN	64	/* bytes */
+#define DEC_MARKUP_RUNB	8	/* block tags in it */
+struct dec_markup_run {
+	unsigned char b[DEC_MARKUP_RUN];
+	uint8_t len;			/* 0: none */
+	uint8_t nb;			/* block tags */
+	uint8_t at[DEC_MARKUP_RUNB];	/* their offsets in b */
+	uint8_t tl[DEC_MARKUP_RUNB];	/* and lengths */
+};
+
 struct dec_markup_st {
 	const unsigned char *in;
 	unsigned char *out;
@@ -88,6 +105,7 @@ struct dec_markup_st {
 	struct dec_markup_memo style;	/* "</style" */
 	struct dec_markup_bc bc[DEC_MARKUP_BC];	/* is_block answers */
 	struct dec_markup_bc tc[DEC_MARKUP_BC];	/* whole short tags */
+	struct dec_markup_run run;
 };
 
 struct dec_markup_ent {
@@ -655,17 +673,14 @@ dec_markup_tc_put(struct dec_markup_st *m, size_t at, size_t gt, int block)
 #define DEC_MARKUP_QUICK	0
 #endif
 
-/* dec_markup_tag - m->in[m->i] == '<': a tag, or text */
+/* dec_markup_tag - m->in[m->i] == '<': a tag, or text (the tag cache
+ * is asked first by the caller) */
 static void
 dec_markup_tag(struct dec_markup_st *m)
 {
 	size_t j = m->i + 1, gt, ns;
 	int closing = 0, block = 0;
 
-#if DEC_MARKUP_QUICK
-	if (dec_markup_tag_quick(m))
-		return;
-#endif
 	if (j >= m->n || !(dec_markup_is_alpha(m->in[j]) ||
 	    m->in[j] == '/' || m->in[j] == '!' || m->in[j] == '?'))
 		goto text;
@@ -708,6 +723,76 @@ text:
 	m->i++;
 }
 
+#if DEC_MARKUP_QUICK
+/* dec_markup_run_replay - the remembered run of tags is at m->in[m->i]:
+ * its output again, 1; else 0 */
+static inline int
+dec_markup_run_replay(struct dec_markup_st *m)
+{
+	const struct dec_markup_run *r = &m->run;
+	size_t s = m->i;
+	unsigned k;
+
+	if (r->len == 0 || m->n - s < r->len ||
+	    memcmp(m->in + s, r->b, r->len) != 0)
+		return 0;
+	for (k = 0; k < r->nb; k++) {
+		m->out[m->o++] = ' ';
+		dec_markup_src(m, m->o - 1, s + r->at[k], r->tl[k]);
+	}
+	m->i = s + r->len;
+	return 1;
+}
+
+/*
+ * dec_markup_tags - m->in[m->i] == '<': the run of tags starting here.
+ * Replayed when it is the remembered run; else read tag by tag, and
+ * remembered when the tag cache answered every tag, it ends where the
+ * text starts, and it fits. The bytes are copied before any output is
+ * written: with in == out the output may overwrite them.
+ */
+static void
+dec_markup_tags(struct dec_markup_st *m)
+{
+	struct dec_markup_run nr;
+	size_t s = m->i, t0, o0;
+	int ok = 1;
+
+	if (dec_markup_run_replay(m))
+		return;
+	nr.len = 0;
+	nr.nb = 0;
+	memcpy(nr.b, m->in + s, m->n - s < DEC_MARKUP_RUN ? m->n - s :
+	    DEC_MARKUP_RUN);
+	while (m->i < m->n && m->in[m->i] == '<') {
+		t0 = m->i;
+		o0 = m->o;
+		if (!dec_markup_tag_quick(m)) {
+			dec_markup_tag(m);
+			ok = 0;
+			break;
+		}
+		if (m->o != o0) {
+			if (nr.nb == DEC_MARKUP_RUNB) {
+				ok = 0;
+				break;
+			}
+			nr.at[nr.nb] = (uint8_t)(t0 - s);
+			nr.tl[nr.nb++] = (uint8_t)(m->i - t0);
+		}
+		if (m->i - s > DEC_MARKUP_RUN) {
+			ok = 0;
+			break;
+		}
+	}
+	if (ok) {
+		nr.len = (uint8_t)(m->i - s);
+		m->run = nr;
+	}
+	pm_wipe(&nr, sizeof(nr));
+}
+#endif
+
 /* dec_markup_text - copy text up to the next '<' or '&' */
 static void
 dec_markup_text(struct dec_markup_st *m)
@@ -742,7 +827,11 @@ dec_markup_map(const unsigned char *in, size_t n, unsigned char *out,
 		if (m.i >= m.n)
 			break;
 		if (m.in[m.i] == '<') {
+#if DEC_MARKUP_QUICK
+			dec_markup_tags(&m);
+#else
 			dec_markup_tag(&m);
+#endif
 			continue;
 		}
 		done = 0;
@@ -758,6 +847,7 @@ dec_markup_map(const unsigned char *in, size_t n, unsigned char *out,
 	}
 	pm_wipe(m.bc, sizeof(m.bc));	/* tag names read from the input */
 	pm_wipe(m.tc, sizeof(m.tc));
+	pm_wipe(&m.run, sizeof(m.run));
 	return m.o;
 }
 

@@ -90,6 +90,21 @@ static const struct mk_case mk_cases[] = {
 	ROW("quick_repeat_style", "<style>4</style>1<style>2</style>3",
 	    "13"),
 	ROW("quick_repeat_o_p", "<o:p></o:p>1<o:p></o:p>2", "12"),
+	/* a run of tags read from the tag cache is remembered, and replayed
+	 * when the same bytes come again (the third time: the first reads
+	 * the tags, the second remembers the run): same result */
+	ROW("run_replay_docx", "1</w:t></w:r></w:p><w:p><w:r><w:t>2</w:t>"
+	    "</w:r></w:p><w:p><w:r><w:t>3</w:t></w:r></w:p><w:p><w:r><w:t>"
+	    "4", "1  2  3  4"),
+	ROW("run_replay_then_more_tags", "1<w:p><b>2<w:p><b>3<w:p><b>4"
+	    "<w:p><b><w:p>5", "1 2 3 4  5"),
+	ROW("run_replay_at_start", "<p><p>1<p><p>2<p><p>3", "  1  2  3"),
+	ROW("run_too_many_blocks", "<p><p><p><p><p><p><p><p><p>1<p><p><p>"
+	    "<p><p><p><p><p><p>2<p><p><p><p><p><p><p><p><p>3",
+	    "         1         2         3"),
+	ROW("run_replay_then_lt_text", "a<b><i>1<b><i>2<b><i>< 3",
+	    "a12< 3"),
+	ROW("run_replay_prefix_only", "<p><b>1<p><b>2<p><bx>3", " 1 2 3"),
 	ROW("script_case", "a<SCRIPT type=x>1 < 2</ScRiPt >b", "ab"),
 	ROW("style_removed", "a<style>p { x: 1 }</style>b", "ab"),
 	ROW("script_unterminated", "a<script>4111", "a4111"),
@@ -157,6 +172,8 @@ static const struct mk_map_case mk_map_cases[] = {
 	MROW("map_block_xml_prefix", "<w:p>4", " 4", 0, 5, 5, 1),
 	MROW("map_quick_block", "<w:p>4<w:p>1234", " 4 1234",
 	    0, 5, 5, 1, 6, 5, 11, 1, 12, 1, 13, 1, 14, 1),
+	MROW("map_run_replay", "<w:p><b>4<w:p><b>1<w:p><b>1", " 4 1 1",
+	    0, 5, 8, 1, 9, 5, 17, 1, 18, 5, 26, 1),
 	MROW("map_inline_tag", "4<b>1</b>1", "411", 0, 1, 4, 1, 9, 1),
 	MROW("map_outlook_o_p_inline", "4<o:p></o:p>1", "41",
 	    0, 1, 12, 1),
