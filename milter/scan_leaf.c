@@ -15,6 +15,9 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 #include "dec_archive.h"
 #include "dec_b64.h"
@@ -205,15 +208,80 @@ scan_leaf_u16_any(const unsigned char *p)
 }
 #endif
 
+static int scan_leaf_avx2_off;	/* see scan_leaf_set_avx2 */
+
+#if defined(__x86_64__)
+#define SCAN_LEAF_AVX2	__attribute__((target("avx2")))
+
+/* scan_leaf_u16_in_avx2 - lanes of u in [lo, lo + len) (16-bit) */
+SCAN_LEAF_AVX2 static inline __m256i
+scan_leaf_u16_in_avx2(__m256i u, unsigned lo, unsigned len)
+{
+	const __m256i d = _mm256_sub_epi16(u, _mm256_set1_epi16((short)lo));
+
+	return _mm256_cmpeq_epi16(_mm256_min_epu16(d,
+	    _mm256_set1_epi16((short)(len - 1))), d);
+}
+
+/* scan_leaf_u16_skip_avx2 - the first i (stepping 32 bytes, while
+ * i + 32 <= lim) whose 16 units hold text as scan_leaf_u16_unit sees it;
+ * the units before it hold none */
+SCAN_LEAF_AVX2 static size_t
+scan_leaf_u16_skip_avx2(const unsigned char *p, size_t i, size_t lim)
+{
+	__m256i u, m;
+
+	for (; i + 32 <= lim; i += 32) {
+		u = _mm256_loadu_si256((const __m256i *)(const void *)(p + i));
+		m = _mm256_or_si256(scan_leaf_u16_in_avx2(u, 0x20, 0x5f),
+		    scan_leaf_u16_in_avx2(u, 0xff10, 10));
+		m = _mm256_or_si256(m, _mm256_or_si256(
+		    scan_leaf_u16_in_avx2(u, 0x2000, 0x0e),
+		    _mm256_cmpeq_epi16(u, _mm256_set1_epi16(0xa0))));
+		m = _mm256_or_si256(m, _mm256_or_si256(
+		    scan_leaf_u16_in_avx2(u, 0x660, 10),
+		    scan_leaf_u16_in_avx2(u, 0x6f0, 10)));
+		if (!_mm256_testz_si256(m, m))
+			break;
+	}
+	return i;
+}
+#endif
+
+/* scan_leaf_set_avx2 - test hook: 0 keeps the UTF-16 scan on SSE2 */
+int
+scan_leaf_set_avx2(int on)
+{
+	int old = !scan_leaf_avx2_off;
+
+	scan_leaf_avx2_off = !on;
+	return old;
+}
+
 /* scan_leaf_u16_pass - the text of the units at p[i], p[i+2], .. before
  * p[e] (and before p[n]); *brk carries the run state between calls */
 static size_t
 scan_leaf_u16_pass(const unsigned char *p, size_t n, size_t i, size_t e,
     int *brk, unsigned char *out)
 {
-	size_t o = 0, k;
+	size_t o = 0, k, j;
 
 	while (i < e && i + 1 < n) {
+#if defined(__x86_64__)
+		/* 16 units at a time with no text: at most the one break
+		 * the scalar loop would write (as the SSE2 step below) */
+		if (!scan_leaf_avx2_off && __builtin_cpu_supports("avx2") &&
+		    (j = scan_leaf_u16_skip_avx2(p, i, e < n ? e : n)) != i) {
+			if (!*brk) {
+				out[o++] = '\n';
+				*brk = 1;
+			}
+			i = j;
+			continue;
+		}
+#else
+		(void)j;
+#endif
 #if defined(__SSE2__)
 		/* 8 units with no text (most of binary data): at most the
 		 * one break the scalar loop would write */

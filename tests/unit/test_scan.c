@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "scan.h"
+#include "scan_leaf.h"
 #include "scan_out.h"
 
 #define VISA	"4111111111111111"
@@ -150,6 +151,71 @@ test_distinct_and_tokens(void **state)
 	pan_token_key_free(key);
 }
 
+/*
+ * test_utf16_simd - a binary part holding, one per 32 bytes, the units on
+ * each edge of the ranges the UTF-16 scan reads as text (each is text or
+ * not; alone in its block, it decides whether the block is skipped and
+ * so moves the offset of what follows), then a UTF-16LE card number; the
+ * whole at every offset over 34 bytes (both alignments, every position
+ * in a block). The AVX2 and the SSE2 scan of the units find the same,
+ * at the same offsets, and find the card.
+ */
+static void
+test_utf16_simd(void **state)
+{
+	static const char head[] = HDR "Content-Type: application/octet-"
+	    "stream\r\nContent-Transfer-Encoding: binary\r\n\r\n";
+	static const char text[] = "card " VISA " exp 12/29";
+	static const unsigned edge[] = {
+		0x0020, 0x007e, 0x001f, 0x007f, 0xff10, 0xff19, 0xff0f,
+		0xff1a, 0x2000, 0x200d, 0x1fff, 0x200e, 0x00a0, 0x00a1,
+		0x009f, 0x0660, 0x0669, 0x065f, 0x066a, 0x06f0, 0x06f9,
+		0x06ef, 0x06fa,
+	};
+	enum { NE = sizeof(edge) / sizeof(edge[0]), BODY = 32 * NE + 200 };
+	unsigned char msg[sizeof(head) + BODY + 40];
+	struct scan_result res[2];
+	struct scan_opts o;
+	size_t off, i, b, at, hl = sizeof(head) - 1;
+	int simd, old;
+
+	(void)state;
+	scan_opts_default(&o);
+	for (off = 0; off < 34; off++) {
+		memcpy(msg, head, hl);
+		/* units 0x8281: neither text nor ASCII digits */
+		for (b = 0; b < BODY + 40; b++)
+			msg[hl + b] = (unsigned char)(b % 2 ? 0x82 : 0x81);
+		for (i = 0; i < NE; i++) {
+			at = hl + off + 32 * i + 2 * (i % 16);
+			msg[at] = (unsigned char)edge[i];
+			msg[at + 1] = (unsigned char)(edge[i] >> 8);
+		}
+		for (i = 0; i < sizeof(text) - 1; i++) {
+			at = hl + off + 32 * NE + 2 * i;
+			msg[at] = (unsigned char)text[i];
+			msg[at + 1] = 0;
+		}
+		for (simd = 0; simd < 2; simd++) {
+			old = scan_leaf_set_avx2(simd);
+			assert_int_equal(scan_message(msg, hl + BODY + 40, &o,
+			    &res[simd]), PM_OK);
+			scan_leaf_set_avx2(old);
+		}
+		assert_int_equal(res[0].verdict, SCAN_PAN);
+		assert_int_equal(res[0].nfindings, res[1].nfindings);
+		assert_true(res[0].nfindings >= 1);
+		for (i = 0; i < res[0].nfindings; i++) {
+			assert_int_equal(res[0].findings[i].offset,
+			    res[1].findings[i].offset);
+			assert_string_equal(res[0].findings[i].masked.s,
+			    res[1].findings[i].masked.s);
+		}
+		scan_result_fini(&res[0]);
+		scan_result_fini(&res[1]);
+	}
+}
+
 static void
 test_findings_capped(void **state)
 {
@@ -231,7 +297,7 @@ test_json_has_no_pan(void **state)
 int
 main(void)
 {
-	struct CMUnitTest tests[sizeof(rows) / sizeof(rows[0]) + 5];
+	struct CMUnitTest tests[sizeof(rows) / sizeof(rows[0]) + 6];
 	size_t i, n = 0;
 
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
@@ -244,6 +310,7 @@ main(void)
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_distinct_and_tokens);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_last4_mask);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_findings_capped);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_utf16_simd);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_safe_text);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_json_has_no_pan);
 	return _cmocka_run_group_tests("scan", tests, n, NULL, NULL);
