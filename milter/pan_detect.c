@@ -353,7 +353,14 @@ pan_detect_scan_sse2(struct pan_detect *d, const uint8_t *p, size_t nblk,
 }
 
 #define PAN_DETECT_AVX2	__attribute__((target("avx2,popcnt,bmi")))
-#define PAN_DETECT_AHEAD	2048	/* bytes the AVX2 kernel prefetches ahead */
+/* the AVX2 kernel's prefetch: how far ahead, into which cache (see
+ * pan_detect_scan_avx2_t; -D either to measure another) */
+#ifndef PAN_DETECT_HINT
+#define PAN_DETECT_HINT	_MM_HINT_T1
+#endif
+#ifndef PAN_DETECT_AHEAD
+#define PAN_DETECT_AHEAD	6144
+#endif
 #define PAN_DETECT_V(b)	_mm256_set1_epi8((char)(b))
 
 /*
@@ -536,15 +543,19 @@ pan_detect_scan_avx2_t(struct pan_detect *d, const uint8_t *p, size_t nblk,
 		/* the loop is short enough that the loads in flight, not
 		 * the work, set its pace on a buffer from memory: fetch
 		 * ahead (no fault past the end; 11.5 -> 14.3 GB/s on
-		 * 64 MiB). 2048 bytes ahead, not 1024: +4-9 % in the
-		 * median of 15 paired rounds, five runs, on 64 MiB of
-		 * prose (0.91-0.97x a bare read, was 0.82-0.88x); 3072
-		 * and 4096 were no better. A bare read is fastest with
-		 * no prefetch at all (the hardware's own is enough when
-		 * nothing else is done between loads). */
-		_mm_prefetch((const char *)p + PAN_DETECT_AHEAD, _MM_HINT_T0);
+		 * 64 MiB, session 3). Into L2 (T1), 6144 bytes ahead: on
+		 * an AMD EPYC (family 19h) host, 8 rounds of 64 MiB prose
+		 * with the variants interleaved, 0.78-0.85x a bare read
+		 * (8.2-8.5x PCRE2) against 0.68-0.75x (7.0-7.5x) for T0 at
+		 * 2048, the choice of session 5 on another host; T0 at
+		 * 4096 or 6144 and T2 at 8192 in between; CSV 2 % slower,
+		 * base64 the same. A bare read is fastest with no prefetch
+		 * at all (the hardware's own is enough when nothing else
+		 * is done between loads). */
+		_mm_prefetch((const char *)p + PAN_DETECT_AHEAD,
+		    PAN_DETECT_HINT);
 		_mm_prefetch((const char *)p + PAN_DETECT_AHEAD + 64,
-		    _MM_HINT_T0);
+		    PAN_DETECT_HINT);
 		pan_detect_m32_avx2(p, &n0, &d0);
 		pan_detect_m32_avx2(p + 32, &n1, &d1);
 		pan_detect_m32_avx2(p + 64, &n2, &d2);
