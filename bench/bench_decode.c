@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "dec_b64.h"
+#include "pm_cpu.h"
 #include "dec_qp.h"
 
 #define BENCH_SIZE	(64u * 1024 * 1024)
@@ -159,9 +160,9 @@ main(void)
 	memset(dst, 0, dec_b64_bound(BENCH_SIZE) + BENCH_SIZE);
 	bench_gen_b64(src, BENCH_SIZE);
 	mc = bench_memcpy(dst, src, BENCH_SIZE);
-	dec_b64_simd(0);
+	pm_cpu_simd(0);
 	ds = bench_b64(dst, src, BENCH_SIZE, &outlen);
-	dec_b64_simd(1);
+	pm_cpu_simd(1);
 	d = bench_b64(dst, src, BENCH_SIZE, &outlen);
 	printf("decode base64 %.1f MiB: memcpy %.0f MB/s  dec_b64 %.0f MB/s"
 	    " = %.2fx memcpy\n", BENCH_SIZE / 1048576.0, mc, d, d / mc);

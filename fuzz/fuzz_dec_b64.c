@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dec_b64.h"
+#include "pm_cpu.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -25,16 +26,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	c = malloc(size + 1);
 	if (a == NULL || b == NULL || c == NULL)
 		goto out;
-	dec_b64_simd(1);
+	pm_cpu_simd(1);
 	na = dec_b64(data, size, a, &da);
-	dec_b64_simd(0);
+	pm_cpu_simd(0);
 	nb = dec_b64(data, size, b, &db);
 	if (na > bound || nb > bound)
 		__builtin_trap();
 	if (na != nb || memcmp(a, b, na) != 0 || da != db)
 		__builtin_trap();	/* SIMD and scalar disagree */
 	memcpy(c, data, size);
-	dec_b64_simd(1);
+	pm_cpu_simd(1);
 	nc = dec_b64(c, size, c, NULL);
 	if (nc != na || memcmp(a, c, nc) != 0)
 		__builtin_trap();	/* in place differs */

@@ -3,7 +3,7 @@
  *
  * Three paths, all producing the same bytes:
  *  - an AVX2 block path (32 input characters -> 24 bytes), chosen at run
- *    time with __builtin_cpu_supports (the build is baseline x86-64;
+ *    time through pm_cpu_avx2 (the build is baseline x86-64;
  *    only these functions are compiled for AVX2). A block holding a
  *    line end (CRLF or LF at a quad boundary, as in every RFC 2045
  *    body) is finished with one block that ends at the line end and
@@ -23,14 +23,14 @@
  * inside dec_b64_bound(n). For the same reason in == out (in-place
  * decoding) is safe: every store lands on input already read (the
  * overlapping block re-read is used only when in and out are apart).
- * dec_b64_simd() is a switch for tests and benchmarks; flipping it while
- * other threads decode is not supported.
+ * pm_cpu_simd() turns the AVX2 path off for tests and benchmarks.
  */
 #include <pthread.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "dec_b64.h"
+#include "pm_cpu.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #include <immintrin.h>
@@ -51,15 +51,10 @@ static uint32_t dec_b64_d0[256], dec_b64_d1[256], dec_b64_d2[256],
     dec_b64_d3[256];
 static unsigned char dec_b64_sx[256];	/* sextet, or 0x80 bad */
 
-#if DEC_B64_HAVE_AVX2
-static int dec_b64_use_avx2;
-static int dec_b64_has_avx2;
-#endif
-
 static pthread_once_t dec_b64_once = PTHREAD_ONCE_INIT;
 
-/* dec_b64_init - fill the tables and probe the CPU, once (pthread_once:
- * correct even when called from another constructor or thread) */
+/* dec_b64_init - fill the tables, once (pthread_once: correct even when
+ * called from another constructor or thread) */
 static void
 dec_b64_init(void)
 {
@@ -78,29 +73,6 @@ dec_b64_init(void)
 		dec_b64_d3[c] = v;
 		dec_b64_sx[c] = (unsigned char)v;
 	}
-#if DEC_B64_HAVE_AVX2
-	__builtin_cpu_init();
-	dec_b64_has_avx2 = __builtin_cpu_supports("avx2") != 0;
-	dec_b64_use_avx2 = dec_b64_has_avx2;
-#endif
-}
-
-/* dec_b64_simd - switch the SIMD path on or off; returns the old state */
-int
-dec_b64_simd(int on)
-{
-#if DEC_B64_HAVE_AVX2
-	int old;
-
-	pthread_once(&dec_b64_once, dec_b64_init);
-	old = dec_b64_use_avx2;
-
-	dec_b64_use_avx2 = on && dec_b64_has_avx2;
-	return old;
-#else
-	(void)on;
-	return 0;
-#endif
 }
 
 /* dec_b64_bound - output bytes needed for n input bytes */
@@ -242,21 +214,23 @@ dec_b64_quads(const unsigned char *in, size_t n, unsigned char *out)
 	return i;
 }
 
-/* dec_b64_fast - the fast paths from in, at a quad boundary; returns
- * characters used, *produced gets the bytes written */
+/* dec_b64_fast - the fast paths from in, at a quad boundary (the AVX2
+ * one when avx2); returns characters used, *produced gets the bytes
+ * written */
 static size_t
 dec_b64_fast(const unsigned char *in, size_t n, unsigned char *out,
-    int window, size_t *produced)
+    int avx2, int window, size_t *produced)
 {
 	size_t i = 0, o = 0, k, w;
 
 	for (;;) {
 #if DEC_B64_HAVE_AVX2
-		if (dec_b64_use_avx2 && n - i >= 48) {
+		if (avx2 && n - i >= 48) {
 			i += dec_b64_avx2(in + i, n - i, out + o, window, &w);
 			o += w;
 		}
 #else
+		(void)avx2;
 		(void)window;
 		(void)w;
 #endif
@@ -314,11 +288,13 @@ dec_b64(const unsigned char *in, size_t n, unsigned char *out,
 	uintptr_t ib = (uintptr_t)in, ob = (uintptr_t)out;
 	/* the block re-read of dec_b64_avx2_tail needs in and out apart */
 	int window = ob >= ib + n || ib >= ob + dec_b64_bound(n);
+	int avx2 = pm_cpu_avx2();
 
 	pthread_once(&dec_b64_once, dec_b64_init);
 	while (i < n) {
 		if (cnt == 0 && pad == 0) {
-			i += dec_b64_fast(in + i, n - i, out + o, window, &k);
+			i += dec_b64_fast(in + i, n - i, out + o, avx2,
+			    window, &k);
 			o += k;
 			if (i >= n)
 				break;

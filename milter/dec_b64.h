@@ -11,9 +11,8 @@
  *	dec_b64(in, n, out, &defects)	decode; returns bytes written;
  *				defects gets DEC_B64_* bits (may be NULL).
  *				in == out (in place) is allowed.
- *	dec_b64_simd(on)	use the SIMD path when the CPU has it (the
- *				default) or not (tests, benchmarks);
- *				returns the previous setting.
+ *	The AVX2 path runs where pm_cpu_avx2() says so (pm_cpu_simd()
+ *	switches it off for tests and benchmarks).
  */
 #ifndef DEC_B64_H
 #define DEC_B64_H
@@ -26,6 +25,5 @@
 size_t dec_b64_bound(size_t n);
 size_t dec_b64(const unsigned char *in, size_t n, unsigned char *out,
     unsigned *defects);
-int dec_b64_simd(int on);
 
 #endif

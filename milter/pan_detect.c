@@ -22,7 +22,7 @@
  *    and no run coming in costs ~40 instructions (AVX2) and no
  *    data-dependent branch. Accented prose stays fast: C3 (Latin-1
  *    letters) is not an X lead, so "é" never joins digits into a run.
- *    Where PEXT is fast (BMI2; AMD from Zen 3 on), a block with 13 or
+ *    Where PEXT is fast (pm_cpu_fast_pext), a block with 13 or
  *    more DL bytes gets one more quiet test before the candidate path:
  *    the DL count of every X-run at once (pan_detect_exact). Digit-dense
  *    text (CSV, tables) then reaches the candidate path only where a run
@@ -57,19 +57,18 @@
  *
  * Bench: see README.md, Performance (bench_detect, 64 MiB, one thread).
  */
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #if defined(__x86_64__)
-#include <cpuid.h>
 #include <immintrin.h>
 #endif
 
 #include "pan_detect.h"
 #include "pan_track.h"
 #include "pm_arena.h"
+#include "pm_cpu.h"
 
 #define PAN_DETECT_MIN		PAN_MIN_DIGITS
 #define PAN_DETECT_RING		PAN_TRACK_RING
@@ -601,44 +600,6 @@ pan_detect_scan_exact(struct pan_detect *d, const uint8_t *p, size_t nblk,
 {
 	pan_detect_scan_avx2_t(d, p, nblk, P, 1);
 }
-
-static int pan_detect_pext_ok;
-static pthread_once_t pan_detect_pext_once = PTHREAD_ONCE_INIT;
-
-/*
- * pan_detect_pext_probe - whether PEXT is one fast instruction here:
- * BMI2, and not an AMD CPU before family 19h (Zen 3), where it is
- * microcoded and takes up to hundreds of cycles depending on the mask.
- * Once per process: CPUID traps to the hypervisor in a VM (asked on
- * every pan_detect_new it was 1.9 % of the pipeline bench).
- */
-static void
-pan_detect_pext_probe(void)
-{
-	unsigned a, b, c, dx, fam;
-
-	if (!__builtin_cpu_supports("bmi2") || !__get_cpuid(0, &a, &b, &c,
-	    &dx))
-		return;
-	if (b != 0x68747541) {	/* not "Auth"enticAMD */
-		pan_detect_pext_ok = 1;
-		return;
-	}
-	if (!__get_cpuid(1, &a, &b, &c, &dx))
-		return;
-	fam = (a >> 8) & 0xF;
-	if (fam == 0xF)
-		fam += (a >> 20) & 0xFF;
-	pan_detect_pext_ok = fam >= 0x19;
-}
-
-/* pan_detect_fast_pext - pan_detect_pext_probe's answer */
-static int
-pan_detect_fast_pext(void)
-{
-	(void)pthread_once(&pan_detect_pext_once, pan_detect_pext_probe);
-	return pan_detect_pext_ok;
-}
 #endif
 
 /* pan_detect_pick - the kernel for this CPU (or the one a test forced) */
@@ -650,14 +611,13 @@ pan_detect_pick(void)
 		return pan_detect_scan_scalar;
 	if (pan_detect_kernel_choice == 2)
 		return pan_detect_scan_sse2;
-	__builtin_cpu_init();
-	if (!__builtin_cpu_supports("avx2") ||
-	    !__builtin_cpu_supports("popcnt") || !__builtin_cpu_supports("bmi"))
+	if (!pm_cpu_avx2() || !__builtin_cpu_supports("popcnt") ||
+	    !__builtin_cpu_supports("bmi"))
 		return pan_detect_scan_sse2;
 	if (pan_detect_kernel_choice == 3)
 		return pan_detect_scan_avx2;
-	if (__builtin_cpu_supports("bmi2") && (pan_detect_kernel_choice == 4 ||
-	    pan_detect_fast_pext()))
+	if (pan_detect_kernel_choice == 4 ? __builtin_cpu_supports("bmi2") :
+	    pm_cpu_fast_pext())
 		return pan_detect_scan_exact;
 	return pan_detect_scan_avx2;
 #else

@@ -8,9 +8,8 @@
 #include <immintrin.h>
 #endif
 
+#include "pm_cpu.h"
 #include "pm_find.h"
-
-static int pm_find_avx2_off;	/* see pm_find_set_avx2 */
 
 #if defined(__x86_64__)
 /*
@@ -77,8 +76,7 @@ pm_memmem(const void *hay, size_t hn, const void *needle, size_t nn)
 		const unsigned char *r;
 		unsigned m, k;
 
-		if (!pm_find_avx2_off && hn >= 128 &&
-		    __builtin_cpu_supports("avx2") &&
+		if (hn >= 128 && pm_cpu_avx2() &&
 		    (r = pm_memmem_avx2(h, hn, n, nn, &i)) != NULL)
 			return r;
 		/* both loads end inside hay: i + nn - 1 + 16 <= hn */
@@ -102,14 +100,4 @@ pm_memmem(const void *hay, size_t hn, const void *needle, size_t nn)
 		if (h[i] == n[0] && memcmp(h + i, n, nn) == 0)
 			return h + i;
 	return NULL;
-}
-
-/* pm_find_set_avx2 - test hook: 0 keeps pm_memmem on SSE2 */
-int
-pm_find_set_avx2(int on)
-{
-	int old = !pm_find_avx2_off;
-
-	pm_find_avx2_off = !on;
-	return old;
 }

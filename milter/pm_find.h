@@ -6,14 +6,12 @@
  *	NULL; the haystack itself for an empty needle) and reads no byte
  *	outside the haystack and the needle. On x86-64 it tests 64
  *	positions at a time for the needle's first and last byte (AVX2,
- *	where the CPU has it; else 16 at a time with SSE2, part of the
+ *	where pm_cpu_avx2() says so; else 16 at a time with SSE2, part of the
  *	x86-64 baseline) and compares the middle only there: about 0.5
  *	instructions a byte with SSE2 where the two bytes are rare, as "--"
  *	is in base64 bodies; glibc's memmem took 2.8.
  * API
  *	pm_memmem(hay, hn, needle, nn)
- *	pm_find_set_avx2(on)	test hook: 0 keeps pm_memmem on SSE2;
- *				returns the old value.
  */
 #ifndef PM_FIND_H
 #define PM_FIND_H
@@ -22,6 +20,5 @@
 
 const void *pm_memmem(const void *hay, size_t hn, const void *needle,
     size_t nn);
-int pm_find_set_avx2(int on);
 
 #endif

@@ -26,6 +26,7 @@
 #include "dec_pdf.h"
 #include "dec_qp.h"
 #include "dec_uu.h"
+#include "pm_cpu.h"
 #include "pm_find.h"
 #include "scan_leaf.h"
 #include "scan_out.h"
@@ -208,8 +209,6 @@ scan_leaf_u16_any(const unsigned char *p)
 }
 #endif
 
-static int scan_leaf_avx2_off;	/* see scan_leaf_set_avx2 */
-
 #if defined(__x86_64__)
 #define SCAN_LEAF_AVX2	__attribute__((target("avx2")))
 
@@ -248,30 +247,23 @@ scan_leaf_u16_skip_avx2(const unsigned char *p, size_t i, size_t lim)
 }
 #endif
 
-/* scan_leaf_set_avx2 - test hook: 0 keeps the UTF-16 scan on SSE2 */
-int
-scan_leaf_set_avx2(int on)
-{
-	int old = !scan_leaf_avx2_off;
-
-	scan_leaf_avx2_off = !on;
-	return old;
-}
-
 /* scan_leaf_u16_pass - the text of the units at p[i], p[i+2], .. before
- * p[e] (and before p[n]); *brk carries the run state between calls */
+ * p[e] (and before p[n]); *brk carries the run state between calls; avx2:
+ * pm_cpu_avx2(), asked once by the caller */
 static size_t
 scan_leaf_u16_pass(const unsigned char *p, size_t n, size_t i, size_t e,
-    int *brk, unsigned char *out)
+    int *brk, unsigned char *out, int avx2)
 {
-	size_t o = 0, k, j;
+	size_t o = 0, k;
 
 	while (i < e && i + 1 < n) {
 #if defined(__x86_64__)
 		/* 16 units at a time with no text: at most the one break
 		 * the scalar loop would write (as the SSE2 step below) */
-		if (!scan_leaf_avx2_off && __builtin_cpu_supports("avx2") &&
-		    (j = scan_leaf_u16_skip_avx2(p, i, e < n ? e : n)) != i) {
+		size_t j;
+
+		if (avx2 && (j = scan_leaf_u16_skip_avx2(p, i, e < n ? e :
+		    n)) != i) {
 			if (!*brk) {
 				out[o++] = '\n';
 				*brk = 1;
@@ -280,7 +272,7 @@ scan_leaf_u16_pass(const unsigned char *p, size_t n, size_t i, size_t e,
 			continue;
 		}
 #else
-		(void)j;
+		(void)avx2;
 #endif
 #if defined(__SSE2__)
 		/* 8 units with no text (most of binary data): at most the
@@ -314,7 +306,7 @@ scan_leaf_utf16(struct scan_ctx *ctx, const unsigned char *p, size_t n)
 {
 	unsigned char *out;
 	size_t align, i, o, total;
-	int brk;
+	int brk, avx2 = pm_cpu_avx2();
 
 	if (n < 26 || memchr(p, 0, n) == NULL)
 		return PM_OK;
@@ -326,7 +318,7 @@ scan_leaf_utf16(struct scan_ctx *ctx, const unsigned char *p, size_t n)
 		total = 0;
 		for (i = align; i + 1 < n; i += SCAN_LEAF_U16_SLICE) {
 			o = scan_leaf_u16_pass(p, n, i, i + SCAN_LEAF_U16_SLICE,
-			    &brk, out);
+			    &brk, out, avx2);
 			if (o == 0)
 				continue;
 			if (total == 0)

@@ -25,8 +25,6 @@
  *	scan_leaf_kind(type, name)	how a part of this content type or
  *				file name is read (act_mask reads it the
  *				same way to rewrite it).
- *	scan_leaf_set_avx2(on)	test hook: 0 keeps the UTF-16 scan of
- *				binary parts on SSE2; returns the old value.
  */
 #ifndef SCAN_LEAF_H
 #define SCAN_LEAF_H
@@ -62,7 +60,6 @@ struct scan_ctx {
 enum scan_kind { SCAN_K_TEXT, SCAN_K_MARKUP, SCAN_K_BINARY };
 
 enum scan_kind scan_leaf_kind(const char *type, const char *name);
-int scan_leaf_set_avx2(int on);
 void scan_hit(void *ctx, const struct pan_hit *hit);
 pm_status scan_leaf_header(void *ctx, const char *path, const char *name,
     const char *value, size_t len);

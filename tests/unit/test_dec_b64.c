@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "dec_b64.h"
+#include "pm_cpu.h"
 
 struct b64_case {
 	const char *name;
@@ -73,7 +74,7 @@ test_b64_row(void **state)
 	int simd;
 
 	for (simd = 0; simd <= 1; simd++) {
-		dec_b64_simd(simd);
+		pm_cpu_simd(simd);
 		out = malloc(dec_b64_bound(n));
 		assert_non_null(out);
 		got = dec_b64((const unsigned char *)c->in, n, out, &def);
@@ -82,7 +83,7 @@ test_b64_row(void **state)
 		assert_int_equal(def, c->defects);
 		free(out);
 	}
-	dec_b64_simd(1);
+	pm_cpu_simd(1);
 }
 
 static const char b64_alpha[] =
@@ -170,7 +171,7 @@ test_b64_roundtrip(void **state)
 
 	(void)state;
 	for (simd = 0; simd <= 1; simd++) {
-		dec_b64_simd(simd);
+		pm_cpu_simd(simd);
 		for (len = 0; len <= 100; len++) {
 			for (i = 0; i < len; i++)
 				data[i] = (unsigned char)b64_rand(&s);
@@ -183,7 +184,7 @@ test_b64_roundtrip(void **state)
 			}
 		}
 	}
-	dec_b64_simd(1);
+	pm_cpu_simd(1);
 }
 
 /* test_b64_long_lines - longer texts, line widths aligned and not
@@ -206,7 +207,7 @@ test_b64_long_lines(void **state)
 	for (i = 0; i < 4099; i++)
 		data[i] = (unsigned char)b64_rand(&s);
 	for (simd = 0; simd <= 1; simd++) {
-		dec_b64_simd(simd);
+		pm_cpu_simd(simd);
 		for (l = 0; l < 2; l++) {
 			for (w = 0; w < 8; w++) {
 				for (e = 0; e < 4; e++) {
@@ -217,7 +218,7 @@ test_b64_long_lines(void **state)
 			}
 		}
 	}
-	dec_b64_simd(1);
+	pm_cpu_simd(1);
 	free(data);
 	free(enc);
 }
@@ -239,7 +240,7 @@ test_b64_junk_everywhere(void **state)
 		data[i] = (unsigned char)b64_rand(&s);
 	m = b64_encode(data, sizeof(data), enc, 76, "\r\n");
 	for (simd = 0; simd <= 1; simd++) {
-		dec_b64_simd(simd);
+		pm_cpu_simd(simd);
 		for (pos = 0; pos <= m; pos++) {
 			memcpy(bad, enc, pos);
 			bad[pos] = (char)junk[pos % sizeof(junk)];
@@ -248,7 +249,7 @@ test_b64_junk_everywhere(void **state)
 			    DEC_B64_JUNK);
 		}
 	}
-	dec_b64_simd(1);
+	pm_cpu_simd(1);
 }
 
 /* test_b64_garbage - random bytes: never more than the bound, and the
@@ -275,9 +276,9 @@ test_b64_garbage(void **state)
 		b = malloc(dec_b64_bound(n));
 		assert_non_null(a);
 		assert_non_null(b);
-		dec_b64_simd(1);
+		pm_cpu_simd(1);
 		ga = dec_b64(in, n, a, &da);
-		dec_b64_simd(0);
+		pm_cpu_simd(0);
 		gb = dec_b64(in, n, b, &db);
 		assert_true(ga <= dec_b64_bound(n));
 		assert_int_equal(ga, gb);
@@ -286,7 +287,7 @@ test_b64_garbage(void **state)
 		free(a);
 		free(b);
 	}
-	dec_b64_simd(1);
+	pm_cpu_simd(1);
 }
 
 /* test_b64_all_bytes - each of the 256 byte values alone in a quad */
@@ -301,7 +302,7 @@ test_b64_all_bytes(void **state)
 
 	(void)state;
 	for (simd = 0; simd <= 1; simd++) {
-		dec_b64_simd(simd);
+		pm_cpu_simd(simd);
 		for (c = 0; c < 256; c++) {
 			/* 64 'A's with c in the middle: SIMD block sees it */
 			memset(q, 'A', 64);
@@ -316,7 +317,7 @@ test_b64_all_bytes(void **state)
 			}
 		}
 	}
-	dec_b64_simd(1);
+	pm_cpu_simd(1);
 }
 
 /* test_b64_null_defects - defects may be NULL */

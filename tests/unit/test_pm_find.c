@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "pm_cpu.h"
 #include "pm_find.h"
 
 /* same - pm_memmem and memmem agree on (h, hn, n, nn) */
@@ -31,9 +32,9 @@ same(const char *h, size_t hn, const char *n, size_t nn)
 	memcpy(nc, n, nn);
 	want = memmem(hc, hn, nc, nn);
 	for (simd = 0; simd < 2; simd++) {	/* SSE2, then AVX2 */
-		old = pm_find_set_avx2(simd);
+		old = pm_cpu_simd(simd);
 		got = pm_memmem(hc, hn, nc, nn);
-		pm_find_set_avx2(old);
+		pm_cpu_simd(old);
 		if (want == NULL)
 			assert_null(got);
 		else

@@ -14,7 +14,7 @@
 #include <cmocka.h>
 
 #include "scan.h"
-#include "scan_leaf.h"
+#include "pm_cpu.h"
 #include "scan_out.h"
 
 #define VISA	"4111111111111111"
@@ -197,10 +197,10 @@ test_utf16_simd(void **state)
 			msg[at + 1] = 0;
 		}
 		for (simd = 0; simd < 2; simd++) {
-			old = scan_leaf_set_avx2(simd);
+			old = pm_cpu_simd(simd);
 			assert_int_equal(scan_message(msg, hl + BODY + 40, &o,
 			    &res[simd]), PM_OK);
-			scan_leaf_set_avx2(old);
+			pm_cpu_simd(old);
 		}
 		assert_int_equal(res[0].verdict, SCAN_PAN);
 		assert_int_equal(res[0].nfindings, res[1].nfindings);
