@@ -731,10 +731,22 @@ dec_markup_run_replay(struct dec_markup_st *m)
 {
 	const struct dec_markup_run *r = &m->run;
 	size_t s = m->i;
+	uint64_t a, b, mask;
 	unsigned k;
 
-	if (r->len == 0 || m->n - s < r->len ||
-	    memcmp(m->in + s, r->b, r->len) != 0)
+	if (r->len == 0 || m->n - s < r->len)
+		return 0;
+	/* most misses differ in the first 8 bytes: one compare of two
+	 * words (r->b is always 64 bytes; what follows the run is masked
+	 * off) instead of a memcmp call */
+	if (m->n - s >= 8) {
+		memcpy(&a, m->in + s, 8);
+		memcpy(&b, r->b, 8);
+		mask = r->len >= 8 ? ~0ULL : (1ULL << (8 * r->len)) - 1;
+		if ((a ^ b) & mask)
+			return 0;
+	}
+	if (memcmp(m->in + s, r->b, r->len) != 0)
 		return 0;
 	for (k = 0; k < r->nb; k++) {
 		m->out[m->o++] = ' ';
@@ -748,48 +760,46 @@ dec_markup_run_replay(struct dec_markup_st *m)
  * dec_markup_tags - m->in[m->i] == '<': the run of tags starting here.
  * Replayed when it is the remembered run; else read tag by tag, and
  * remembered when the tag cache answered every tag, it ends where the
- * text starts, and it fits. The bytes are copied before any output is
- * written: with in == out the output may overwrite them.
+ * text starts, and it fits, unless the output overwrote its bytes (in
+ * place, the spaces of its block tags may land on them).
  */
 static void
 dec_markup_tags(struct dec_markup_st *m)
 {
-	struct dec_markup_run nr;
-	size_t s = m->i, t0, o0;
-	int ok = 1;
+	struct dec_markup_run *r = &m->run;
+	uint8_t at[DEC_MARKUP_RUNB + 1], tl[DEC_MARKUP_RUNB + 1];
+	uintptr_t wr, rd;
+	size_t s = m->i, os = m->o, t0, o0;
+	unsigned nb = 0;
 
 	if (dec_markup_run_replay(m))
 		return;
-	nr.len = 0;
-	nr.nb = 0;
-	memcpy(nr.b, m->in + s, m->n - s < DEC_MARKUP_RUN ? m->n - s :
-	    DEC_MARKUP_RUN);
 	while (m->i < m->n && m->in[m->i] == '<') {
 		t0 = m->i;
 		o0 = m->o;
 		if (!dec_markup_tag_quick(m)) {
 			dec_markup_tag(m);
-			ok = 0;
-			break;
+			return;
 		}
-		if (m->o != o0) {
-			if (nr.nb == DEC_MARKUP_RUNB) {
-				ok = 0;
-				break;
-			}
-			nr.at[nr.nb] = (uint8_t)(t0 - s);
-			nr.tl[nr.nb++] = (uint8_t)(m->i - t0);
-		}
-		if (m->i - s > DEC_MARKUP_RUN) {
-			ok = 0;
-			break;
-		}
+		/* written always, kept when the tag gave a space: block
+		 * and inline tags alternate, a branch would mispredict */
+		at[nb] = (uint8_t)(t0 - s);
+		tl[nb] = (uint8_t)(m->i - t0);
+		nb += (unsigned)(m->o - o0);
+		if (nb > DEC_MARKUP_RUNB || m->i - s > DEC_MARKUP_RUN)
+			return;
 	}
-	if (ok) {
-		nr.len = (uint8_t)(m->i - s);
-		m->run = nr;
-	}
-	pm_wipe(&nr, sizeof(nr));
+	wr = (uintptr_t)(m->out + os);	/* written: [wr, wr + nb) */
+	rd = (uintptr_t)(m->in + s);	/* the run: [rd, rd + len) */
+	if (wr < rd + (m->i - s) && rd < wr + nb)
+		return;
+	/* all 64 bytes when there are (a fixed-size copy, no call) */
+	memcpy(r->b, m->in + s, m->n - s < DEC_MARKUP_RUN ? m->i - s :
+	    DEC_MARKUP_RUN);
+	memcpy(r->at, at, nb);
+	memcpy(r->tl, tl, nb);
+	r->len = (uint8_t)(m->i - s);
+	r->nb = (uint8_t)nb;
 }
 #endif
 
