@@ -59,6 +59,7 @@
 
 #include "dec_markup.h"
 #include "pm_arena.h"
+#include "pm_text.h"
 
 #define MK_NONE	SIZE_MAX
 
@@ -348,40 +349,7 @@ dec_markup_text_src(struct dec_markup_st *m, size_t s, size_t l)
 static void
 dec_markup_put_cp(struct dec_markup_st *m, uint32_t cp)
 {
-	unsigned char *o = m->out + m->o;
-
-	if (cp < 0x80) {
-		o[0] = (unsigned char)cp;
-		m->o += 1;
-	} else if (cp < 0x800) {
-		o[0] = (unsigned char)(0xc0 | cp >> 6);
-		o[1] = (unsigned char)(0x80 | (cp & 0x3f));
-		m->o += 2;
-	} else if (cp < 0x10000) {
-		o[0] = (unsigned char)(0xe0 | cp >> 12);
-		o[1] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
-		o[2] = (unsigned char)(0x80 | (cp & 0x3f));
-		m->o += 3;
-	} else {
-		o[0] = (unsigned char)(0xf0 | cp >> 18);
-		o[1] = (unsigned char)(0x80 | (cp >> 12 & 0x3f));
-		o[2] = (unsigned char)(0x80 | (cp >> 6 & 0x3f));
-		o[3] = (unsigned char)(0x80 | (cp & 0x3f));
-		m->o += 4;
-	}
-}
-
-/* dec_markup_hexval - value of a digit in base 16, or -1 */
-static int
-dec_markup_hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	m->o += pm_utf8_put(m->out + m->o, cp);
 }
 
 /* dec_markup_numref - "&#..." at m->i; returns 0 if it is not one */
@@ -399,7 +367,7 @@ dec_markup_numref(struct dec_markup_st *m)
 	}
 	start = j;
 	while (j < m->n) {
-		d = dec_markup_hexval(m->in[j]);
+		d = pm_hexval(m->in[j]);
 		if (d < 0 || (unsigned)d >= base)
 			break;
 		cp = cp * base + (unsigned)d;

@@ -421,7 +421,7 @@ pdf_ahx(const unsigned char *in, size_t n, unsigned char *out)
 	int hi = -1, v;
 
 	for (i = 0; i < n && in[i] != '>'; i++) {
-		if ((v = pdf_hexval(in[i])) < 0)
+		if ((v = pm_hexval(in[i])) < 0)
 			continue;
 		if (hi < 0) {
 			hi = v;

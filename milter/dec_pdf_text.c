@@ -34,7 +34,7 @@ pdf_hexstr(const unsigned char **s, const unsigned char *e, uint32_t *v,
 	*v = 0;
 	*nd = 0;
 	for (q++; q < e && *q != '>'; q++) {
-		if ((h = pdf_hexval(*q)) < 0)
+		if ((h = pm_hexval(*q)) < 0)
 			continue;
 		if (*nd < 8)
 			*v = *v << 4 | (uint32_t)h;
@@ -248,23 +248,16 @@ pdf_put_sep(struct pdf_text *t, unsigned char c)
 static void
 pdf_put_cp(struct pdf_text *t, uint32_t cp)
 {
+	unsigned char u[4];
+	size_t i, n;
+
 	if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) {
 		pdf_put(t, '?');
-	} else if (cp < 0x80) {
-		pdf_put(t, (unsigned char)cp);
-	} else if (cp < 0x800) {
-		pdf_put(t, (unsigned char)(0xC0 | cp >> 6));
-		pdf_put(t, (unsigned char)(0x80 | (cp & 0x3F)));
-	} else if (cp < 0x10000) {
-		pdf_put(t, (unsigned char)(0xE0 | cp >> 12));
-		pdf_put(t, (unsigned char)(0x80 | ((cp >> 6) & 0x3F)));
-		pdf_put(t, (unsigned char)(0x80 | (cp & 0x3F)));
-	} else {
-		pdf_put(t, (unsigned char)(0xF0 | cp >> 18));
-		pdf_put(t, (unsigned char)(0x80 | ((cp >> 12) & 0x3F)));
-		pdf_put(t, (unsigned char)(0x80 | ((cp >> 6) & 0x3F)));
-		pdf_put(t, (unsigned char)(0x80 | (cp & 0x3F)));
+		return;
 	}
+	n = pm_utf8_put(u, cp);
+	for (i = 0; i < n; i++)
+		pdf_put(t, u[i]);
 }
 
 /* pdf_str_byte - one byte of a string's value, read as t says */
@@ -383,7 +376,7 @@ pdf_hex_literal(struct pdf_text *t, const unsigned char *s,
 
 	pdf_str_begin(t);
 	for (; s < e && *s != '>'; s++) {
-		if ((v = pdf_hexval(*s)) < 0)
+		if ((v = pm_hexval(*s)) < 0)
 			continue;
 		if (hi < 0) {
 			hi = v;

@@ -25,6 +25,7 @@
 
 #include "pm_arena.h"
 #include "pm_status.h"
+#include "pm_text.h"
 
 #define PDF_CMAP_MAX	65536		/* ranges kept per CMap */
 
@@ -40,18 +41,6 @@ pdf_delim(unsigned char c)
 {
 	return c == '(' || c == ')' || c == '<' || c == '>' || c == '['
 	    || c == ']' || c == '{' || c == '}' || c == '/' || c == '%';
-}
-
-static inline int
-pdf_hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* pdf_skip_ws - past white space, up to e */

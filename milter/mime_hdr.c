@@ -15,6 +15,7 @@
 
 #include "mime_hdr.h"
 #include "mime_word.h"
+#include "pm_text.h"
 
 /* mime_hdr_lc - ASCII lower case (locale-independent) */
 static int
@@ -382,22 +383,19 @@ mime_hdr_collect(struct pm_arena *a, const char *v, size_t n, size_t i,
 static size_t
 mime_hdr_pct(const char *s, size_t n, char *o)
 {
-	static const char hex[] = "0123456789abcdef";
-	const char *h1 = NULL, *h2 = NULL;
 	size_t i, k = 0;
+	int hi, lo;
 
 	for (i = 0; i < n; i++) {
 		if (s[i] == '%' && i + 2 < n &&
-		    (h1 = strchr(hex, mime_hdr_lc((unsigned char)s[i + 1])))
-		    != NULL && s[i + 1] != '\0' &&
-		    (h2 = strchr(hex, mime_hdr_lc((unsigned char)s[i + 2])))
-		    != NULL && s[i + 2] != '\0') {
-			o[k++] = (char)((h1 - hex) << 4 | (h2 - hex));
+		    (hi = pm_hexval((unsigned char)s[i + 1])) >= 0 &&
+		    (lo = pm_hexval((unsigned char)s[i + 2])) >= 0) {
+			o[k++] = (char)(hi << 4 | lo);
 			i += 2;
 		} else
 			o[k++] = s[i];
 	}
-	return k;
+		return k;
 }
 
 /* mime_hdr_join - concatenate RFC 2231 sections (sorted) into one value */

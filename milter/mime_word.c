@@ -19,6 +19,7 @@
 
 #include "mime_walk.h"
 #include "mime_word.h"
+#include "pm_text.h"
 
 struct mime_word_buf {
 	struct pm_arena *a;
@@ -267,18 +268,6 @@ mime_word_parse(const char *in, size_t n, size_t i, struct mime_word_tok *t,
 	return 1;
 }
 
-/* mime_word_unhex - value of a hex digit or -1 */
-static int
-mime_word_unhex(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (unsigned char)tolower(c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* mime_word_decode_text - append the B or Q decoded text of t to b */
 static int
 mime_word_decode_text(const char *in, const struct mime_word_tok *t,
@@ -305,8 +294,8 @@ mime_word_decode_text(const char *in, const struct mime_word_tok *t,
 		} else if (s[i] == '_') {
 			b->p[o++] = ' ';
 		} else if (s[i] == '=' && i + 2 < n &&
-		    (hi = mime_word_unhex(s[i + 1])) >= 0 &&
-		    (lo = mime_word_unhex(s[i + 2])) >= 0) {
+		    (hi = pm_hexval(s[i + 1])) >= 0 &&
+		    (lo = pm_hexval(s[i + 2])) >= 0) {
 			b->p[o++] = (char)(hi << 4 | lo);
 			i += 2;
 		} else {
