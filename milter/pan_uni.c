@@ -79,18 +79,25 @@ static const uint32_t pan_uni_zeros[] = {
 	0x1FBF0,	/* Segmented (Symbols for Legacy Computing) */
 };
 
-/* pan_uni_digit - the value of a decimal digit, or -1 */
+/* pan_uni_digit - the value of a decimal digit, or -1: the last block
+ * whose zero is at most cp, by binary search (the table is in order) */
 int
 pan_uni_digit(uint32_t cp)
 {
-	size_t i;
+	size_t lo = 0, hi = sizeof(pan_uni_zeros) / sizeof(pan_uni_zeros[0]);
+	size_t mid;
 
 	if (cp >= '0' && cp <= '9')
 		return (int)(cp - '0');
-	if (cp < 0x660)
+	if (cp < pan_uni_zeros[0])
 		return -1;
-	for (i = 0; i < sizeof(pan_uni_zeros) / sizeof(pan_uni_zeros[0]); i++)
-		if (cp >= pan_uni_zeros[i] && cp - pan_uni_zeros[i] < 10)
-			return (int)(cp - pan_uni_zeros[i]);
-	return -1;
+	while (hi - lo > 1) {	/* zeros[lo] <= cp < zeros[hi] */
+		mid = lo + (hi - lo) / 2;
+		if (pan_uni_zeros[mid] <= cp)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return cp - pan_uni_zeros[lo] < 10 ?
+	    (int)(cp - pan_uni_zeros[lo]) : -1;
 }

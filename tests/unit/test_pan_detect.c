@@ -16,6 +16,7 @@
 
 #include "pan_ctx.h"
 #include "pan_detect.h"
+#include "pan_uni.h"
 #include "pangen.h"
 
 #define MAXHITS	512
@@ -706,6 +707,27 @@ test_unicode(void **state)
 	check_invariance(text, o, 1);
 }
 
+/* test_uni_digit_all - pan_uni_digit against the table above for every
+ * code point (the block edges of its binary search included) */
+static void
+test_uni_digit_all(void **state)
+{
+	uint32_t cp;
+	size_t k;
+	int want;
+
+	(void)state;
+	for (cp = 0; cp <= 0x10FFFF; cp++) {
+		want = cp >= '0' && cp <= '9' ? (int)(cp - '0') : -1;
+		for (k = 0; k < NUCASES && want < 0; k++)
+			if (cp >= ucases[k].zero && cp - ucases[k].zero < 10)
+				want = (int)(cp - ucases[k].zero);
+		if (pan_uni_digit(cp) != want)
+			fail_msg("U+%04X: %d, want %d", (unsigned)cp,
+			    pan_uni_digit(cp), want);
+	}
+}
+
 /* --- random text and raw bytes ------------------------------------------ */
 
 /* gen_mix - random text rich in digits, separators and Unicode */
@@ -926,5 +948,6 @@ main(void)
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_binary);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_base64);
 	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_api_misc);
+	tests[n++] = (struct CMUnitTest)cmocka_unit_test(test_uni_digit_all);
 	return _cmocka_run_group_tests("pan_detect", tests, n, NULL, NULL);
 }
