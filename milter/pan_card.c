@@ -137,16 +137,19 @@ static const struct pan_card_row pan_card_rows[] = {
 	{ 508, 508, 3, L(16), PAN_B_RUPAY },
 	{ 353, 353, 3, L(16), PAN_B_RUPAY },
 	{ 356, 356, 3, L(16), PAN_B_RUPAY },
-	/* Maestro's whole space: 50 and 56-69, 12-19 (13-19 here), as the
-	 * older revisions of [W] list it and [B] matches it (in use:
-	 * Adyen's 6771 and 6703, Opayo's 6705 and 6766, Cybersource's
-	 * 14-digit 5033, NMI's 17-digit 5641 test cards [T]). After the
+	/* Maestro's whole space: 50 and 56-69, 12-19 as the older
+	 * revisions of [W] list it and [B] matches it (in use: Adyen's
+	 * 6771 and 6703, NMI's 17-digit 5641 test cards [T]); 16-19 here.
+	 * 13-15 digits would take in whole national id schemes that carry
+	 * a Luhn digit (South African id numbers of people born 1950-69,
+	 * French SIRETs, EAN-13 of Poland's 590), against short Maestro
+	 * cards that only the specific rows above still cover. After the
 	 * rows above, so every 2-digit tie (Discover and RuPay 65, RuPay
 	 * 60, UnionPay 62) and every longer prefix inside it is decided
 	 * by the scheme named there. This also covers Indonesia's GPN in
 	 * 50, 56, 58, 60-63 [W]: GPN keeps only its own 1946. */
-	{ 50, 50, 2, L13_19, PAN_B_MAESTRO },
-	{ 56, 69, 2, L13_19, PAN_B_MAESTRO },
+	{ 50, 50, 2, L16_19, PAN_B_MAESTRO },
+	{ 56, 69, 2, L16_19, PAN_B_MAESTRO },
 	/* Verve: 506099-506198, 650002-650027, 507865-507964; 16, 18, 19
 	 * [W] */
 	{ 506099, 506198, 6, L16_18_19, PAN_B_VERVE },
@@ -258,7 +261,6 @@ static const char *const pan_card_tests[] = {
 	"3088000000000017",	/* JCB, older range [AN] */
 	"6771798021000008",	/* Maestro [AD] */
 	"401795000000000009",	/* Visa range (EFTPOS), 18 digits [CS] */
-	"50339619890917",	/* Maestro, 14 digits [CS] */
 	"6221261111117766",	/* UnionPay, the Discover-accepted range [BT] */
 	"6370950000000005",	/* Hiper [BT] */
 };

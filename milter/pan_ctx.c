@@ -261,6 +261,68 @@ pan_ctx_high(const uint8_t *c, size_t n, size_t s, size_t e)
 	return 0;
 }
 
+/*
+ * Labels of other identifiers that are 13-19 digits with a Luhn check
+ * digit (or often pass it) and can start like a card: IMEI (TAC 30...
+ * reads as Diners), French SIRET/SIREN (14 digits, Luhn), EAN/GTIN-13
+ * (400-440: Visa 13), IBAN. Lower case, matched on word bounds.
+ */
+static const char *const pan_ctx_id_kw[] = {
+	"imei", "imeisv", "meid", "siret", "siren", "iban", "ean", "ean13",
+	"ean-13", "gtin", "gtin-13",
+};
+
+/* ...and the words between such a label and its number */
+static const char *const pan_ctx_no_kw[] = {
+	"no", "nr", "n\xc2\xb0", "num", "number", "nummer",
+	"num\xc3\xa9ro",
+};
+
+/* pan_ctx_back_fill - back from i over ": ", " #", "=", ". ", a line
+ * break (at most 8 bytes) */
+static size_t
+pan_ctx_back_fill(const uint8_t *c, size_t i)
+{
+	size_t w;
+
+	for (w = 0; i > 0 && w < 8 && (c[i - 1] == ' ' || c[i - 1] == '\t' ||
+	    c[i - 1] == ':' || c[i - 1] == '#' || c[i - 1] == '=' ||
+	    c[i - 1] == '.' || c[i - 1] == '(' || c[i - 1] == '\r' ||
+	    c[i - 1] == '\n'); i--, w++)
+		;
+	return i;
+}
+
+/* pan_ctx_word_before - length of the word of list kw[0..nk) that ends
+ * at c[i], or 0 */
+static size_t
+pan_ctx_word_before(const uint8_t *c, size_t n, size_t i,
+    const char *const *kw, size_t nk)
+{
+	size_t k, l;
+
+	for (k = 0; k < nk; k++) {
+		l = strlen(kw[k]);
+		if (l <= i && pan_ctx_word_at(c, n, i - l, kw[k]) == l)
+			return l;
+	}
+	return 0;
+}
+
+/* pan_ctx_label - 1 when c[s] is right after the label of another
+ * identifier: "IMEI: ", "SIRET n° ", "EAN-13 " */
+int
+pan_ctx_label(const uint8_t *c, size_t n, size_t s)
+{
+	size_t i = pan_ctx_back_fill(c, s), l;
+
+	if ((l = pan_ctx_word_before(c, n, i, pan_ctx_no_kw,
+	    NELEM(pan_ctx_no_kw))) > 0)
+		i = pan_ctx_back_fill(c, i - l);
+	return pan_ctx_word_before(c, n, i, pan_ctx_id_kw,
+	    NELEM(pan_ctx_id_kw)) > 0;
+}
+
 /* pan_ctx_skip_fill - skip ": ", "=", "#", " code " between kw and code */
 static size_t
 pan_ctx_skip_fill(const uint8_t *c, size_t n, size_t j)

@@ -21,6 +21,11 @@
  *	pan_ctx_high(c, n, s, e)	1 when a card keyword or an expiry
  *				date lies within PAN_CTX_CONF bytes before s
  *				or after e (the candidate is c[s..e)).
+ *	pan_ctx_label(c, n, s)	1 when the label of another Luhn-checked
+ *				identifier (IMEI, MEID, SIRET, SIREN, IBAN,
+ *				EAN, GTIN; "no", "n°", "number" may
+ *				follow it) ends right before c[s], only
+ *				": # = . (" and white space between.
  *	pan_ctx_cvc(c, n, s, e, out, max)	CVC codes (3-4 digits after
  *				a CVC keyword) within PAN_CTX_CVC bytes of the
  *				candidate; out[k][0..1] = code start, end.
@@ -52,6 +57,7 @@ enum pan_ctx_cls {
 enum pan_ctx_cls pan_ctx_char(const uint8_t *p, size_t n, int eof,
     size_t *len, int *val);
 int pan_ctx_high(const uint8_t *c, size_t n, size_t s, size_t e);
+int pan_ctx_label(const uint8_t *c, size_t n, size_t s);
 size_t pan_ctx_cvc(const uint8_t *c, size_t n, size_t s, size_t e,
     size_t out[][2], size_t max);
 

@@ -63,14 +63,6 @@ pan_track_hex(uint8_t b)
 	    (b >= 'a' && b <= 'f');
 }
 
-/* pan_track_tag57 - 1 when c[i..i+4) is "57" and a hex length byte */
-static int
-pan_track_tag57(const uint8_t *c, size_t i)
-{
-	return c[i] == '5' && c[i + 1] == '7' && pan_track_hex(c[i + 2]) &&
-	    pan_track_hex(c[i + 3]);
-}
-
 /* pan_track_t2 - track 2: [';'] PAN '=' 7+ digits ['?'] */
 static int
 pan_track_t2(const uint8_t *c, size_t n, size_t s, size_t e,
@@ -89,22 +81,62 @@ pan_track_t2(const uint8_t *c, size_t n, size_t s, size_t e,
 	return 1;
 }
 
-/* pan_track_emv - "57" LL [' '] PAN 'D' 7+ digits ['F'...] */
+/* pan_track_alnum - 1 for an ASCII letter or digit */
+static int
+pan_track_alnum(uint8_t b)
+{
+	return (b >= '0' && b <= '9') || (b >= 'A' && b <= 'Z') ||
+	    (b >= 'a' && b <= 'z');
+}
+
+/* pan_track_tag_at - where "57" [' '] LL [' '] ends right at s (the
+ * EMV tag and length in front of the PAN), or (size_t)-1 */
+static size_t
+pan_track_tag_at(const uint8_t *c, size_t s)
+{
+	size_t i = s;
+
+	if (i > 0 && c[i - 1] == ' ')
+		i--;
+	if (i < 2 || !pan_track_hex(c[i - 1]) || !pan_track_hex(c[i - 2]))
+		return (size_t)-1;
+	i -= 2;
+	if (i > 0 && c[i - 1] == ' ')
+		i--;
+	if (i < 2 || c[i - 2] != '5' || c[i - 1] != '7')
+		return (size_t)-1;
+	return i - 2;
+}
+
+/*
+ * pan_track_emv - track 2 equivalent data, 'D' as the field separator
+ * (how EMV tag 57 holds it, and how card readers and payment SDKs log
+ * it): ["57" [' '] LL [' ']] PAN 'D' 7+ digits ['F'...]. Without the
+ * tag the PAN must not be glued to a letter or digit other than the
+ * 'B' of a format code, and the 4 digits after 'D' must be a YYMM
+ * expiry (month 01-12): "4111...D" in a hex dump is not track data.
+ */
 static int
 pan_track_emv(const uint8_t *c, size_t n, size_t s, size_t e,
     struct pan_track_m *m)
 {
 	size_t k = pan_track_digits(c, n, e + 1);
-	size_t at;
+	size_t at = s > 0 ? pan_track_tag_at(c, s) : (size_t)-1;
+	unsigned mm;
 
 	if (k < PAN_TRACK_MIN_TAIL)
 		return 0;
-	if (s >= 4 && pan_track_tag57(c, s - 4))
-		at = s - 4;
-	else if (s >= 5 && c[s - 1] == ' ' && pan_track_tag57(c, s - 5))
-		at = s - 5;
-	else
-		return 0;
+	if (at == (size_t)-1) {
+		if (s > 0 && pan_track_alnum(c[s - 1]) && c[s - 1] != 'B' &&
+		    c[s - 1] != 'b')
+			return 0;
+		mm = (unsigned)(c[e + 3] - '0') * 10 +
+		    (unsigned)(c[e + 4] - '0');
+		if (mm < 1 || mm > 12)
+			return 0;
+		at = s > 0 && (c[s - 1] == 'B' || c[s - 1] == 'b' ||
+		    c[s - 1] == ';') ? s - 1 : s;
+	}
 	m->kind = PAN_KIND_TRACK2;
 	m->emv = 1;
 	m->start = at;
@@ -234,7 +266,7 @@ pan_track_eval(struct pan_track *t, const struct pan_track_cand *c, uint64_t b)
 	uint64_t a = c->start > PAN_TRACK_B ? c->start - PAN_TRACK_B : 0;
 	size_t n, s, e, ncvc, k;
 	enum pan_conf conf;
-	int trk;
+	int trk, kw;
 
 	if (t->v.cbase > PAN_TRACK_RING && a < t->v.cbase - PAN_TRACK_RING)
 		a = t->v.cbase - PAN_TRACK_RING; /* never: they are short */
@@ -248,8 +280,13 @@ pan_track_eval(struct pan_track *t, const struct pan_track_cand *c, uint64_t b)
 	if (!pan_track_track_ok(c, trk, &m))
 		goto out;
 	ncvc = pan_ctx_cvc(buf, n, s, e, cvc, PAN_TRACK_CVCMAX);
-	conf = (c->grouped || trk || ncvc > 0 || pan_ctx_high(buf, n, s, e))
-	    ? PAN_CONF_HIGH : PAN_CONF_MEDIUM;
+	kw = pan_ctx_high(buf, n, s, e);
+	/* "IMEI: 3002...", "SIRET 380 ...": another identifier's number,
+	 * unless card words, an expiry, a CVC or track data say card */
+	if (!trk && ncvc == 0 && !kw && pan_ctx_label(buf, n, s))
+		goto out;
+	conf = (c->grouped || trk || ncvc > 0 || kw) ? PAN_CONF_HIGH :
+	    PAN_CONF_MEDIUM;
 	pan_track_emit(t, c, PAN_KIND_PAN, conf, c->start, c->end);
 	if (trk)
 		pan_track_emit(t, c, m.kind, PAN_CONF_HIGH, a + m.start,
@@ -362,6 +399,8 @@ pan_track_try(struct pan_track *t, uint32_t i, uint32_t j, int is_last)
 		memcpy(c.dig + c.n, g->dig, g->nd);
 		c.n = (uint8_t)(c.n + g->nd);
 	}
+	if (t->iban)
+		goto out;	/* a stretch of an IBAN */
 	c.lglue = i == 0 ? t->lglue : 0;
 	c.rglue = (is_last && j + 1 == t->ng) ? t->rglue : 0;
 	if ((c.lglue && !pan_track_hexalpha(c.lglue)) ||
@@ -457,18 +496,32 @@ pan_track_emv_glued(struct pan_track *t)
 
 /* --- the tokenizer ---------------------------------------------------- */
 
+/* pan_track_iban - the first group has closed: an IBAN's check digits
+ * are two */
+static void
+pan_track_iban(struct pan_track *t)
+{
+	if (PAN_TRACK_G(t, 0)->nd != 2)
+		t->iban = 0;
+}
+
 /* pan_track_seq_begin - a digit after a non-number: a new sequence */
 static void
 pan_track_seq_begin(struct pan_track *t, uint64_t at)
 {
 	struct pan_track_group *g = PAN_TRACK_G(t, 0);
-	uint8_t prev = 0;
+	uint8_t b[3] = { 0, 0, 0 }, prev;
 
-	if (at > 0)
-		pan_track_view_copy(&t->v, at - 1, at, &prev);
+	pan_track_view_copy(&t->v, at >= 3 ? at - 3 : 0, at, b + 3 -
+	    (at >= 3 ? 3 : at));
+	prev = b[2];
 	/* a letter glues; so does '+': "+49 ..." is a phone number */
 	t->lglue = ((prev >= 'A' && prev <= 'Z') || (prev >= 'a' &&
 	    prev <= 'z') || prev == '+') ? (char)prev : 0;
+	/* "ES59 0049 5030 1129 1601 1246": the head of an IBAN, whose
+	 * digits hold card-grouped stretches */
+	t->iban = b[2] >= 'A' && b[2] <= 'Z' && b[1] >= 'A' && b[1] <= 'Z' &&
+	    !pan_track_alnum(b[0]);
 	t->st = PAN_TRACK_DIG;
 	t->ng = 1;
 	t->tot = 0;
@@ -486,6 +539,8 @@ pan_track_seq_end(struct pan_track *t, char rg)
 	uint32_t j, last = t->ng - 1;
 
 	t->rglue = rg;
+	if (t->ng == 1)
+		pan_track_iban(t);
 	if (!t->longmode) {
 		if (t->tot >= PAN_TRACK_MIN && !pan_track_try(t, 0, last, 1))
 			for (j = t->eval_next; j <= last; j++)
@@ -530,6 +585,8 @@ pan_track_group_next(struct pan_track *t, uint64_t at)
 {
 	struct pan_track_group *g = NULL;
 
+	if (t->ng == 1)
+		pan_track_iban(t);
 	if (t->longmode) {
 		pan_track_eval_group(t, t->ng - 1, 0);
 		t->eval_next = t->ng;

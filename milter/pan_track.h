@@ -97,6 +97,9 @@ struct pan_track {
 	char lglue, rglue;
 	uint32_t ng, tot, eval_next;
 	int longmode;		/* sequence has > 19 digits */
+	int iban;		/* it may be an IBAN: two capitals before
+				 * it, its first group not yet closed or of
+				 * two digits (pan_track_iban) */
 	int64_t last_acc;	/* last group ending an accepted range */
 	struct pan_track_group g[PAN_TRACK_GRING];
 	uint8_t nsimple, nbreak, ngt, lastcr, seplen;
