@@ -624,15 +624,10 @@ mime_walk_body(struct mime_walk *w, const struct mime_walk_ent *ent,
 	    strcmp(t, "message/rfc822") == 0 ||
 	    strcmp(t, "message/global") == 0;
 
-	if (container && strcmp(t, "multipart/encrypted") != 0 &&
-	    ent->depth + 1 > max) {
+	if (container && ent->depth + 1 > max) {
 		w->limit = "max_depth";	/* its content would be too deep */
 		return PM_ELIMIT;
 	}
-	if (strcmp(t, "multipart/encrypted") == 0 ||
-	    strcmp(t, "application/pkcs7-mime") == 0 ||
-	    strcmp(t, "application/x-pkcs7-mime") == 0)
-		return mime_walk_leaf(w, ent, in, t);
 	if (strncmp(t, "multipart/", 10) == 0) {
 		if (in->boundary != NULL)
 			return mime_walk_multipart(w, ent, in);

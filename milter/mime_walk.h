@@ -17,8 +17,10 @@
  *	  text/plain with MIME_PART_PREAMBLE/EPILOGUE flags when they hold
  *	  anything but white space); message/rfc822 and message/global are
  *	  walked as messages (their headers reported with the part's path).
- *	- multipart/encrypted and application/pkcs7-mime are not descended:
- *	  they are reported as one leaf (scan decides "protected").
+ *	- multipart/encrypted is walked like any multipart and
+ *	  application/pkcs7-mime is a leaf: whether content is encrypted
+ *	  ("protected") is decided from the bytes by scan_prot, never from
+ *	  the label.
  *	- A message/rfc822 whose transfer encoding is base64 or
  *	  quoted-printable is reported as a leaf; the caller decodes it and
  *	  calls mime_walk_message() again with the part's path and depth+1.

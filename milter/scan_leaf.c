@@ -30,6 +30,7 @@
 #include "pm_find.h"
 #include "scan_leaf.h"
 #include "scan_out.h"
+#include "scan_prot.h"
 
 
 static pm_status scan_leaf_bytes(struct scan_ctx *, const char *name,
@@ -569,25 +570,6 @@ scan_leaf_decode(struct scan_ctx *ctx, const struct mime_part *part,
 	return PM_OK;
 }
 
-/* scan_leaf_is_protected - encrypted content we cannot and need not read */
-static int
-scan_leaf_is_protected(const struct mime_part *part,
-    const unsigned char *p, size_t n)
-{
-	static const char pgp[] = "-----BEGIN PGP MESSAGE-----";
-	size_t i = 0;
-
-	if (strcmp(part->type, "multipart/encrypted") == 0
-	    || strcmp(part->type, "application/pkcs7-mime") == 0
-	    || strcmp(part->type, "application/x-pkcs7-mime") == 0)
-		return 1;
-	while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r'
-	    || p[i] == '\n'))
-		i++;
-	return n - i >= sizeof(pgp) - 1
-	    && memcmp(p + i, pgp, sizeof(pgp) - 1) == 0;
-}
-
 /* scan_leaf_message - an encoded message/rfc822: walk the decoded bytes */
 static pm_status
 scan_leaf_message(struct scan_ctx *ctx, const struct mime_part *part,
@@ -601,6 +583,52 @@ scan_leaf_message(struct scan_ctx *ctx, const struct mime_part *part,
 		    ctx->walk.limit ? ctx->walk.limit : "limit");
 		st = PM_OK;
 	}
+	return st;
+}
+
+/*
+ * scan_leaf_prot - what the content is, not what its label says
+ * (scan_prot.h): really encrypted marks the message protected; an
+ * OpenPGP message that is not encrypted, or S/MIME content we do not
+ * unpack, marks it unscannable; a signed S/MIME entity is walked. The
+ * packets inside an OpenPGP armor are also read as raw bytes, so that
+ * text dressed up as a PGP message is found. *done: nothing more to do
+ * for this part.
+ */
+static pm_status
+scan_leaf_prot(struct scan_ctx *ctx, const struct mime_part *part,
+    const unsigned char *p, size_t n, int *done)
+{
+	const unsigned char *in = NULL;
+	unsigned char *raw = NULL;
+	size_t inlen = 0, body = 0;
+	int k, cms = strcmp(part->type, "application/pkcs7-mime") == 0 ||
+	    strcmp(part->type, "application/x-pkcs7-mime") == 0;
+	pm_status st = PM_OK;
+
+	*done = 0;
+	if (cms) {
+		k = scan_prot_cms(ctx->arena, p, n, &in, &inlen);
+		if (k < 0)
+			return pm_arena_hit_cap(ctx->arena) ? PM_ELIMIT :
+			    PM_ENOMEM;
+		if (k == SCAN_PROT_INNER) {
+			*done = 1;
+			return scan_leaf_message(ctx, part, in, inlen);
+		}
+	} else if ((k = scan_prot_pgp(p, n, &body)) != SCAN_PROT_NONE) {
+		if ((raw = pm_arena_alloc(ctx->arena, n - body + 1)) == NULL)
+			return pm_arena_hit_cap(ctx->arena) ? PM_ELIMIT :
+			    PM_ENOMEM;
+		st = scan_leaf_bytes(ctx, NULL, "application/octet-stream",
+		    NULL, raw, dec_b64(p + body, n - body, raw, NULL));
+	}
+	if (k == SCAN_PROT_ENCRYPTED)
+		ctx->is_protected = 1;
+	else if (k == SCAN_PROT_OPAQUE)
+		scan_ctx_mark_unscannable(ctx, cms ?
+		    "S/MIME content that is not encrypted (not unpacked)" :
+		    "OpenPGP message that is not encrypted (not unpacked)");
 	return st;
 }
 
@@ -633,6 +661,7 @@ scan_leaf_part(void *arg, const struct mime_part *part)
 	const unsigned char *p = NULL;
 	const char *name = part->filename;
 	size_t n = 0;
+	int done = 0;
 	pm_status st;
 
 	if (ctx->err != PM_OK)
@@ -643,8 +672,8 @@ scan_leaf_part(void *arg, const struct mime_part *part)
 	ctx->part = part->path;
 	if ((st = scan_leaf_decode(ctx, part, &p, &n)) != PM_OK || p == NULL)
 		goto out;
-	if (scan_leaf_is_protected(part, p, n))
-		ctx->is_protected = 1;
+	if ((st = scan_leaf_prot(ctx, part, p, n, &done)) != PM_OK || done)
+		goto out;
 	if ((strcmp(part->type, "message/rfc822") == 0
 	    || strcmp(part->type, "message/global") == 0)
 	    && part->cte != MIME_CTE_7BIT && part->cte != MIME_CTE_8BIT

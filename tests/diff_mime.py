@@ -120,8 +120,8 @@ def decode_inner(cte, raw):
 
 def gen_body(msg):
     """The body of a part Python parsed into sub-messages, regenerated
-    (multipart/encrypted, message/delivery-status, message/partial...:
-    leaves for the engine)."""
+    (message/delivery-status, message/partial...: leaves for the
+    engine)."""
     buf = io.BytesIO()
     g = email.generator.BytesGenerator(buf, mangle_from_=False,
                                        maxheaderlen=0,
@@ -137,10 +137,6 @@ def walk_entity(msg, leafpath, prefix, out):
     """Leaves of one entity; paths as in milter/mime_walk.c."""
     ctype = msg.get_content_type()
     cte = cte_of(msg)
-    if ctype == "multipart/encrypted":
-        # not descended by the engine: one leaf (scan says "protected")
-        out.append(leaf_line(leafpath, ctype, cte, gen_body(msg)))
-        return
     if msg.is_multipart() and msg.get_content_maintype() == "multipart":
         for k, child in enumerate(msg.get_payload(), 1):
             c = "%s.%d" % (prefix, k) if prefix else "%d" % k

@@ -291,14 +291,15 @@ static const struct walk_case walk_cases[] = {
 	{ "filename_from_ct_name",
 	  "Content-Type: text/plain; name=notes.txt\n\nn\n",
 	  "L 1 text/plain - notes.txt 0 0 [n\n]\n", NULL, 0 },
-	{ "encrypted_not_descended",
+	/* the label proves nothing: its parts are walked, scan_prot
+	 * decides from the content whether it is encrypted */
+	{ "encrypted_descended",
 	  "Content-Type: multipart/encrypted; boundary=e;\n"
 	  " protocol=\"application/pgp-encrypted\"\n\n"
 	  "--e\nContent-Type: application/pgp-encrypted\n\nVersion: 1\n"
 	  "--e\nContent-Type: application/octet-stream\n\nBLOB\n--e--\n",
-	  "L 1 multipart/encrypted - - 0 0 [--e\nContent-Type: "
-	  "application/pgp-encrypted\n\nVersion: 1\n--e\nContent-Type: "
-	  "application/octet-stream\n\nBLOB\n--e--\n]\n", NULL, 0 },
+	  "L 1 application/pgp-encrypted - - 0 0 [Version: 1]\n"
+	  "L 2 application/octet-stream - - 0 0 [BLOB]\n", NULL, 0 },
 	{ "pkcs7_not_descended",
 	  "Content-Type: multipart/mixed; boundary=s\n\n"
 	  "--s\nContent-Type: application/pkcs7-mime; smime-type=enveloped-data"
