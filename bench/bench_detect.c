@@ -30,6 +30,7 @@
 
 #include "pan_card.h"
 #include "pan_detect.h"
+#include "pm_cpu.h"
 #include "pangen.h"
 
 #define BENCH_ROUNDS	7
@@ -412,15 +413,15 @@ main(int argc, char **argv)
 		return 2;
 	}
 	memset(dst, 0, cap);
-	kernel = getenv("BENCH_DETECT_KERNEL");	/* 1 scalar, 2 sse2, 3 avx2 */
+	/* 1 scalar, 2 sse2, 3 avx2, 4 avx2 with the PEXT test */
+	kernel = getenv("BENCH_DETECT_KERNEL");
 	if (kernel != NULL)
 		pan_detect_set_kernel(atoi(kernel));
 #if defined(__x86_64__)
-	__builtin_cpu_init();
 	printf("bench_detect: kernel %s, %zu MiB inputs, best of %d "
 	    "interleaved rounds\n", kernel != NULL ? kernel :
-	    __builtin_cpu_supports("avx2") ? "avx2 (auto)" : "sse2 (auto)",
-	    cap >> 20, BENCH_ROUNDS);
+	    !pm_cpu_avx2() ? "sse2 (auto)" : pm_cpu_fast_pext() ?
+	    "avx2 with PEXT (auto)" : "avx2 (auto)", cap >> 20, BENCH_ROUNDS);
 #endif
 	/* BENCH_DETECT_ONLY=csv (or prose, base64): one input, to profile */
 	only = getenv("BENCH_DETECT_ONLY");

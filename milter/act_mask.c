@@ -172,7 +172,6 @@ static int
 act_mask_rewritable(const struct mime_part *part)
 {
 	if (strncmp(part->type, "message/", 8) == 0
-	    || strcmp(part->type, "multipart/encrypted") == 0
 	    || strcmp(part->type, "application/pkcs7-mime") == 0
 	    || strcmp(part->type, "application/x-pkcs7-mime") == 0)
 		return 0;

@@ -617,7 +617,8 @@ scan_leaf_prot(struct scan_ctx *ctx, const struct mime_part *part,
 			return scan_leaf_message(ctx, part, in, inlen);
 		}
 	} else if ((k = scan_prot_pgp(p, n, &body)) != SCAN_PROT_NONE) {
-		if ((raw = pm_arena_alloc(ctx->arena, n - body + 1)) == NULL)
+		if ((raw = pm_arena_alloc(ctx->arena, dec_b64_bound(n - body)))
+		    == NULL)
 			return pm_arena_hit_cap(ctx->arena) ? PM_ELIMIT :
 			    PM_ENOMEM;
 		st = scan_leaf_bytes(ctx, NULL, "application/octet-stream",

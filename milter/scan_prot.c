@@ -48,6 +48,16 @@ scan_prot_first_packet(unsigned char b)
 	}
 }
 
+/* scan_prot_skip_ws - past spaces, tabs and line ends from i */
+static size_t
+scan_prot_skip_ws(const unsigned char *p, size_t n, size_t i)
+{
+	while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' ||
+	    p[i] == '\n'))
+		i++;
+	return i;
+}
+
 /* scan_prot_line_end - index past the line at i (its '\n'), or n */
 static size_t
 scan_prot_line_end(const unsigned char *p, size_t n, size_t i)
@@ -62,11 +72,8 @@ scan_prot_pgp(const unsigned char *p, size_t n, size_t *body)
 {
 	static const char beg[] = "-----BEGIN PGP MESSAGE-----";
 	unsigned char b64[8], raw[8];
-	size_t i = 0, e, k = 0;
+	size_t i = scan_prot_skip_ws(p, n, 0), e, k = 0;
 
-	while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' ||
-	    p[i] == '\n'))
-		i++;
 	if (n - i < sizeof(beg) - 1 || memcmp(p + i, beg, sizeof(beg) - 1))
 		return SCAN_PROT_NONE;
 	i = scan_prot_line_end(p, n, i);
@@ -77,9 +84,7 @@ scan_prot_pgp(const unsigned char *p, size_t n, size_t *body)
 			break;
 		i = e;
 	}
-	while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' ||
-	    p[i] == '\n'))
-		i++;
+	i = scan_prot_skip_ws(p, n, i);
 	*body = i;
 	for (; i < n && k < sizeof(b64); i++) {
 		if ((p[i] >= 'A' && p[i] <= 'Z') || (p[i] >= 'a' &&

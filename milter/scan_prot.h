@@ -20,8 +20,10 @@
  *	  that parses as CMS (compressed-data, signed-data without its
  *	  content) is OPAQUE.
  *	- Otherwise NONE: the part is read like any other.
- *	The INNER content is copied into the arena (wiped with it); what
- *	OpenSSL held is cleansed before it is freed.
+ *	The INNER content is copied into the arena (wiped with it), and
+ *	OpenSSL's copy of it is cleansed before it is freed; the parser's
+ *	own working buffers are OpenSSL's (as zlib's and libarchive's are
+ *	theirs, pm_mem.h).
  * API
  *	scan_prot_pgp(p, n, &body)	ENCRYPTED, OPAQUE or NONE; body: where
  *				the armored packets start.

@@ -63,6 +63,21 @@ static const struct row rows[] = {
 	  HDR "\r\n-----BEGIN PGP MESSAGE-----\r\n\r\nhQEMA\r\n"
 	  "-----END PGP MESSAGE-----\r\n", SCAN_PROTECTED, 0, NULL, NULL,
 	  0, 0, 0 },
+	/* the label or the armor line proves nothing: what they carry is
+	 * read (scan_prot) */
+	{ "pgp armor: encrypted first packet, then text",
+	  HDR "\r\n-----BEGIN PGP MESSAGE-----\r\n\r\n"
+	  "hQEMIGNhcmQgNDExMTExMTExMTExMTExMSB4\r\n"
+	  "-----END PGP MESSAGE-----\r\n", SCAN_PAN, 1, NULL, "body",
+	  0, 0, 0 },
+	{ "pgp armor line alone at the end",
+	  HDR "\r\n-----BEGIN PGP MESSAGE-----\r\n", SCAN_UNSCANNABLE, 0,
+	  "OpenPGP message that is not encrypted", NULL, 0, 0, 0 },
+	{ "pkcs7 label on base64 text",
+	  HDR "Content-Type: application/pkcs7-mime; smime-type=enveloped-data"
+	  "\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+	  "Y2FyZCA0MTExMTExMTExMTExMTExIGV4cCAxMi8yOQ==\r\n", SCAN_PAN, 1,
+	  NULL, "body", 0, 0, 0 },
 	{ "uuencoded part",
 	  HDR "Content-Type: text/plain\r\nContent-Transfer-Encoding: "
 	  "x-uuencode\r\n\r\nbegin 644 c.txt\r\n"

@@ -52,6 +52,7 @@ static const struct pcase pcases[] = {
 	{ "base64_text_is_opaque", ARMOR "\nY2FyZCA0MTEx" ARMOR_END,
 	    SCAN_PROT_OPAQUE, 29 },
 	{ "empty_armor_is_opaque", ARMOR ARMOR_END, SCAN_PROT_OPAQUE, 29 },
+	{ "armor_line_at_end_is_opaque", ARMOR, SCAN_PROT_OPAQUE, 28 },
 	{ "clearsigned_is_text", "-----BEGIN PGP SIGNED MESSAGE-----\n"
 	    "Hash: SHA256\n\nhello\n", SCAN_PROT_NONE, 0 },
 	{ "text_is_text", "hello " ARMOR, SCAN_PROT_NONE, 0 },
